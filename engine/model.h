@@ -1,0 +1,52 @@
+/* The model interface: a model is a table of hooks. The engine owns the
+ * clock, the random keys, the replications, the parameter registry, the
+ * scenario file and the outputs; the model owns its state and its parallel
+ * loops (using engine/reduce.h for deterministic tallies). */
+#ifndef PS_MODEL_H
+#define PS_MODEL_H
+
+#include <stddef.h>
+
+#include "params.h"
+#include "ps_error.h"
+#include "rng.h"
+#include "scenario.h"
+
+typedef struct ps_step_ctx {
+    int tick;        /* engine tick from 0, warm-up included */
+    int week;        /* reported week; negative during warm-up */
+    ps_rng_key key;  /* (seed, replication) */
+} ps_step_ctx;
+
+typedef struct ps_model_type {
+    const char *name;
+    /* top-level scenario groups the model reads (besides run and model) */
+    const char *const *scenario_keys;
+    size_t n_scenario_keys;
+
+    /* Registers every parameter in the registry. Returns 0 or -1. */
+    int (*declare)(ps_params *reg);
+    /* Validates and builds the immutable place description shared by all
+     * replications; NULL with problems in d. */
+    void *(*load)(const ps_scenario *s, const ps_params *reg, ps_diag *d);
+    void (*unload)(void *place);
+    /* The number of citizens (for throughput figures). */
+    long (*population)(const void *place);
+
+    /* One replication's state. */
+    void *(*create)(const void *place, ps_rng_key key, ps_diag *d);
+    /* One tick, parallel inside. Returns 0, or a ps_status with d filled
+     * (for example a non-finite value). */
+    int (*step)(void *state, const ps_step_ctx *ctx, ps_diag *d);
+    void (*destroy)(void *state);
+
+    /* Per-week metrics: names, and one row of values. */
+    size_t (*metric_names)(const void *place, const char *const **names);
+    void (*observe)(const void *state, double *row);
+    /* Per-year table (optional; NULL when the model has none): called after
+     * the last tick of each reported year. */
+    size_t (*annual_names)(const void *place, const char *const **names);
+    void (*observe_year)(void *state, int year, double *row);
+} ps_model_type;
+
+#endif

@@ -1,0 +1,88 @@
+/* Scenario files (libconfig) with strict validation.
+ *
+ * The engine owns the file, the `run` group (seed, horizon, replications,
+ * output weeks) and the `model` group (values for the parameter registry);
+ * a model reads the rest with the strict getters below, which report every
+ * problem as "file:line: setting.path: message" and never clamp silently.
+ *
+ * `--set path=value` overrides are applied before validation: a registry
+ * path sets a parameter; any other dotted path edits the scenario tree
+ * (list elements by index, "actors.[2].capacity", or by id,
+ * "actors.police.capacity"). Errors in overridden values name "--set". */
+#ifndef PS_SCENARIO_H
+#define PS_SCENARIO_H
+
+#include <libconfig.h>
+#include <stdint.h>
+
+#include "params.h"
+#include "ps_error.h"
+
+#define PS_MAX_SUMMARY_WEEKS 64
+
+typedef struct ps_run_settings {
+    uint64_t seed;
+    int replications;
+    int weeks;   /* reported horizon */
+    int warmup;  /* simulated before week 0, not reported */
+    int summary_weeks[PS_MAX_SUMMARY_WEEKS];
+    int n_summary_weeks;
+} ps_run_settings;
+
+typedef struct ps_scenario {
+    char path[1024];
+    config_t cfg;
+    int cfg_live;
+    uint64_t content_hash; /* FNV-1a 64 of the file bytes and overrides */
+    ps_run_settings run;
+} ps_scenario;
+
+/* Parses the file and applies the tree overrides among sets ("path=value"
+ * strings), reads `run` and `model` (into reg) and applies the registry
+ * overrides. Top-level groups other than run and model must be named in
+ * model_keys. Returns 0, or -1 with the problems in d. ps_scenario_close
+ * must be called either way. */
+int ps_scenario_open(ps_scenario *s, const char *path, ps_params *reg,
+                     const char *const *model_keys, size_t n_model_keys,
+                     const char *const *sets, size_t n_sets, ps_diag *d);
+void ps_scenario_close(ps_scenario *s);
+
+/* ---- strict getters for model loaders --------------------------------
+ * Each returns 1 when the setting was present and valid, 0 when it was
+ * absent and not required (the default is stored), -1 on an error (which
+ * is recorded in d). */
+int ps_cfg_double(const config_setting_t *grp, const char *name, int required,
+                  double def, double min, double max, double *out, ps_diag *d);
+int ps_cfg_int(const config_setting_t *grp, const char *name, int required,
+               long long def, long long min, long long max, long long *out,
+               ps_diag *d);
+int ps_cfg_bool(const config_setting_t *grp, const char *name, int required,
+                int def, int *out, ps_diag *d);
+int ps_cfg_string(const config_setting_t *grp, const char *name, int required,
+                  const char *def, const char **out, ps_diag *d);
+/* A number that is an element of an array or list. */
+int ps_cfg_elem_double(const config_setting_t *elem, double min, double max,
+                       double *out, ps_diag *d);
+
+/* Reports every member of grp whose name is not in known, with the nearest
+ * valid name. Returns the number of unknown keys. */
+int ps_cfg_check_keys(const config_setting_t *grp, const char *const *known,
+                      size_t n_known, ps_diag *d);
+
+/* Requires s to be a group/list/array; reports otherwise. Returns 0 or -1. */
+int ps_cfg_expect_type(const config_setting_t *s, int type, ps_diag *d);
+
+/* Where a setting is: its file ("--set" for overridden values) and line. */
+void ps_cfg_where(const config_setting_t *s, const char **file, int *line);
+/* The setting's dotted path, e.g. "actors.[3].capacity". */
+void ps_cfg_path(const config_setting_t *s, char *buf, size_t size);
+
+/* Records a problem located at setting s (file, line and path from s). */
+void ps_cfg_error(const config_setting_t *s, ps_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* FNV-1a 64 of a byte range, continuing from h (start with PS_FNV_OFFSET). */
+#define PS_FNV_OFFSET 0xcbf29ce484222325ULL
+uint64_t ps_fnv1a64(uint64_t h, const void *data, size_t n);
+
+#endif

@@ -1,0 +1,293 @@
+#include "sim.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "output.h"
+
+static double S_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Steps one replication; calls row_cb after the warm-up (week 0) and after
+ * each reported week, and year_cb after each full reported year. */
+typedef void (*S_row_cb)(void *ctx, int week, const double *row);
+typedef void (*S_year_cb)(void *ctx, int year, const double *row);
+
+static int S_replicate(const ps_model_type *type, const void *place,
+                       const ps_run_settings *run, unsigned rep,
+                       S_row_cb row_cb, S_year_cb year_cb, void *cb_ctx,
+                       ps_diag *d)
+{
+    const char *const *names;
+    size_t nm = type->metric_names(place, &names);
+    size_t na = type->annual_names ? type->annual_names(place, &names) : 0;
+    double *row = calloc(nm + na + 1, sizeof *row);
+    if (!row) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        return PS_ERR_MEMORY;
+    }
+    ps_step_ctx ctx;
+    ctx.key = ps_rng_key_make(run->seed, rep);
+    void *state = type->create(place, ctx.key, d);
+    if (!state) {
+        free(row);
+        return d->status ? d->status : PS_ERR_MEMORY;
+    }
+    int rc = 0;
+    int total = run->warmup + run->weeks;
+    for (int tick = 0; tick < total && rc == 0; tick++) {
+        ctx.tick = tick;
+        ctx.week = tick - run->warmup;
+        if (ctx.week == 0 && row_cb) {
+            type->observe(state, row);
+            row_cb(cb_ctx, 0, row);
+        }
+        rc = type->step(state, &ctx, d);
+        if (rc) break;
+        if (ctx.week >= 0 && row_cb) {
+            type->observe(state, row);
+            row_cb(cb_ctx, ctx.week + 1, row);
+        }
+        if (ctx.week >= 0 && (ctx.week + 1) % 52 == 0 && year_cb && na) {
+            type->observe_year(state, (ctx.week + 1) / 52 - 1, row);
+            year_cb(cb_ctx, (ctx.week + 1) / 52 - 1, row);
+        }
+    }
+    if (rc == 0 && run->warmup + run->weeks == 0) rc = 0;
+    type->destroy(state);
+    free(row);
+    return rc;
+}
+
+typedef struct {
+    double *rows;
+    size_t nm;
+} S_collect;
+
+static void S_collect_row(void *vctx, int week, const double *row)
+{
+    S_collect *c = vctx;
+    memcpy(c->rows + (size_t)week * c->nm, row, c->nm * sizeof *row);
+}
+
+int ps_sim_replication(const ps_model_type *type, const void *place,
+                       const ps_run_settings *run, unsigned replication,
+                       double *rows, ps_diag *d)
+{
+    const char *const *names;
+    S_collect c = {rows, type->metric_names(place, &names)};
+    return S_replicate(type, place, run, replication,
+                       rows ? S_collect_row : NULL, NULL, &c, d);
+}
+
+/* ---- the full run with outputs --------------------------------------- */
+
+typedef struct {
+    const ps_run_settings *run;
+    FILE *series, *annual;
+    size_t nm, na;
+    unsigned rep;
+    double *at_weeks; /* [rep][summary week][metric] */
+} S_writer;
+
+static void S_series_row(void *vctx, int week, const double *row)
+{
+    S_writer *w = vctx;
+    fprintf(w->series, "%u,%d", w->rep, week);
+    for (size_t m = 0; m < w->nm; m++) {
+        fputc(',', w->series);
+        ps_write_double(w->series, row[m]);
+    }
+    fputc('\n', w->series);
+    for (int k = 0; k < w->run->n_summary_weeks; k++) {
+        if (w->run->summary_weeks[k] != week) continue;
+        double *dst = w->at_weeks +
+                      ((size_t)w->rep * (size_t)w->run->n_summary_weeks + (size_t)k) * w->nm;
+        memcpy(dst, row, w->nm * sizeof *row);
+    }
+}
+
+static void S_annual_row(void *vctx, int year, const double *row)
+{
+    S_writer *w = vctx;
+    fprintf(w->annual, "%u,%d", w->rep, year);
+    for (size_t m = 0; m < w->na; m++) {
+        fputc(',', w->annual);
+        ps_write_double(w->annual, row[m]);
+    }
+    fputc('\n', w->annual);
+}
+
+static void S_write_summary(FILE *fp, const ps_run_settings *run, size_t nm,
+                            const char *const *names, const double *at_weeks)
+{
+    size_t reps = (size_t)run->replications;
+    double *v = malloc(reps * sizeof *v);
+    fputs("metric,week,n,mean,sd,p5,p50,p95\n", fp);
+    for (size_t m = 0; m < nm && v; m++) {
+        for (int k = 0; k < run->n_summary_weeks; k++) {
+            size_t n = 0;
+            for (size_t r = 0; r < reps; r++) {
+                double x = at_weeks[(r * (size_t)run->n_summary_weeks + (size_t)k) * nm + m];
+                if (!isnan(x)) v[n++] = x;
+            }
+            fprintf(fp, "%s,%d,%zu,", names[m], run->summary_weeks[k], n);
+            if (n == 0) {
+                fputs("nan,nan,nan,nan,nan\n", fp);
+                continue;
+            }
+            gsl_sort(v, 1, n);
+            double mean = gsl_stats_mean(v, 1, n);
+            double sd = n > 1 ? gsl_stats_sd_m(v, 1, n, mean) : 0.0;
+            ps_write_double(fp, mean);
+            fputc(',', fp);
+            ps_write_double(fp, sd);
+            const double qs[3] = {0.05, 0.5, 0.95};
+            for (int q = 0; q < 3; q++) {
+                fputc(',', fp);
+                ps_write_double(fp, gsl_stats_quantile_from_sorted_data(v, 1, n, qs[q]));
+            }
+            fputc('\n', fp);
+        }
+    }
+    free(v);
+}
+
+static void S_json_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
+        else if (c < 0x20) fprintf(fp, "\\u%04x", c);
+        else fputc(c, fp);
+    }
+    fputc('"', fp);
+}
+
+static int S_write_manifest(const char *dir, const ps_scenario *scen,
+                            const ps_run_options *opt, long population,
+                            const ps_run_result *res, int finished,
+                            int annual, ps_diag *d)
+{
+    ps_outfile f;
+    if (ps_outfile_open(&f, dir, "manifest.json", d) != 0) return -1;
+    FILE *fp = f.fp;
+    fputs("{\n  \"program\": \"placesim\",\n  \"version\": ", fp);
+    S_json_string(fp, opt->version ? opt->version : "unknown");
+    fputs(",\n  \"scenario\": ", fp);
+    S_json_string(fp, scen->path);
+    fprintf(fp, ",\n  \"scenario_hash\": \"fnv1a64:%016llx\"",
+            (unsigned long long)scen->content_hash);
+    fprintf(fp, ",\n  \"seed\": %llu", (unsigned long long)scen->run.seed);
+    fprintf(fp, ",\n  \"replications\": %d", scen->run.replications);
+    fprintf(fp, ",\n  \"replications_done\": %d", res->replications_done);
+    fprintf(fp, ",\n  \"weeks\": %d,\n  \"warmup\": %d", scen->run.weeks,
+            scen->run.warmup);
+    fprintf(fp, ",\n  \"population\": %ld", population);
+    fprintf(fp, ",\n  \"threads\": %d", opt->threads);
+    fprintf(fp, ",\n  \"wall_seconds\": %.3f", res->wall_seconds);
+    fprintf(fp, ",\n  \"citizen_weeks_per_second\": %.0f",
+            res->citizen_weeks_per_second);
+    fprintf(fp, ",\n  \"finished\": %s", finished ? "true" : "false");
+    fputs(",\n  \"files\": [\"series.csv\", \"summary.csv\"", fp);
+    if (annual) fputs(", \"annual.csv\"", fp);
+    fputs("]\n}\n", fp);
+    return ps_outfile_commit(&f, d);
+}
+
+int ps_sim_run(const ps_model_type *type, const void *place,
+               const ps_scenario *scen, const ps_run_options *opt,
+               ps_run_result *result, ps_diag *d)
+{
+    const ps_run_settings *run = &scen->run;
+    memset(result, 0, sizeof *result);
+    if (ps_output_prepare_dir(opt->out_dir, opt->overwrite, d) != 0)
+        return d->status;
+
+    const char *const *mnames, *const *anames = NULL;
+    size_t nm = type->metric_names(place, &mnames);
+    size_t na = type->annual_names ? type->annual_names(place, &anames) : 0;
+    long population = type->population(place);
+
+    S_writer w = {run, NULL, NULL, nm, na, 0, NULL};
+    w.at_weeks = calloc((size_t)run->replications * (size_t)run->n_summary_weeks * nm + 1,
+                        sizeof *w.at_weeks);
+    ps_outfile series = {0}, annual = {0}, summary = {0};
+    int rc = 0;
+    if (!w.at_weeks) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        return PS_ERR_MEMORY;
+    }
+    if (ps_outfile_open(&series, opt->out_dir, "series.csv", d) != 0 ||
+        (na && ps_outfile_open(&annual, opt->out_dir, "annual.csv", d) != 0)) {
+        rc = d->status;
+        goto done;
+    }
+    w.series = series.fp;
+    w.annual = annual.fp;
+    fputs("replication,week", w.series);
+    for (size_t m = 0; m < nm; m++) fprintf(w.series, ",%s", mnames[m]);
+    fputc('\n', w.series);
+    if (na) {
+        fputs("replication,year", w.annual);
+        for (size_t m = 0; m < na; m++) fprintf(w.annual, ",%s", anames[m]);
+        fputc('\n', w.annual);
+    }
+
+    double t0 = S_now();
+    for (int r = 0; r < run->replications; r++) {
+        w.rep = (unsigned)r;
+        rc = S_replicate(type, place, run, (unsigned)r, S_series_row,
+                         S_annual_row, &w, d);
+        if (rc) break;
+        result->replications_done = r + 1;
+        double el = S_now() - t0;
+        if (!opt->quiet && el > 1.0)
+            fprintf(stderr, "placesim: replication %d/%d done, %.1f s elapsed, about %.0f s left\n",
+                    r + 1, run->replications, el,
+                    el / (r + 1) * (run->replications - r - 1));
+    }
+    result->wall_seconds = S_now() - t0;
+    if (result->wall_seconds > 0)
+        result->citizen_weeks_per_second =
+            (double)population * (double)(run->warmup + run->weeks) *
+            (double)result->replications_done / result->wall_seconds;
+    if (rc) goto done;
+
+    if (ps_outfile_open(&summary, opt->out_dir, "summary.csv", d) != 0) {
+        rc = d->status;
+        goto done;
+    }
+    S_write_summary(summary.fp, run, nm, mnames, w.at_weeks);
+    if (ps_outfile_commit(&summary, d) != 0 ||
+        ps_outfile_commit(&series, d) != 0 ||
+        (na && ps_outfile_commit(&annual, d) != 0)) {
+        rc = d->status;
+        goto done;
+    }
+    if (S_write_manifest(opt->out_dir, scen, opt, population, result, 1,
+                         na > 0, d) != 0)
+        rc = d->status;
+done:
+    if (series.fp) ps_outfile_abandon(&series);
+    if (annual.fp) ps_outfile_abandon(&annual);
+    if (summary.fp) ps_outfile_abandon(&summary);
+    if (rc) {
+        ps_diag scratch;
+        ps_diag_init(&scratch);
+        S_write_manifest(opt->out_dir, scen, opt, population, result, 0,
+                         na > 0, &scratch);
+    }
+    free(w.at_weeks);
+    return rc;
+}

@@ -1,0 +1,39 @@
+/* Runs a model: replications of the tick loop, with the outputs
+ * (series.csv, summary.csv, annual.csv when the model has an annual table,
+ * manifest.json) written atomically to an output directory. */
+#ifndef PS_SIM_H
+#define PS_SIM_H
+
+#include "model.h"
+#include "scenario.h"
+
+typedef struct ps_run_options {
+    const char *out_dir;
+    int threads;      /* OpenMP threads (already applied by the caller) */
+    int overwrite;    /* allow a non-empty output directory */
+    int quiet;        /* no progress lines */
+    const char *version;
+} ps_run_options;
+
+typedef struct ps_run_result {
+    double wall_seconds;
+    double citizen_weeks_per_second;
+    int replications_done;
+} ps_run_result;
+
+/* Runs every replication of the scenario and writes the outputs. Returns 0
+ * or a ps_status with d filled; on failure no complete-looking result file
+ * is left behind (the manifest records "finished": false). */
+int ps_sim_run(const ps_model_type *type, const void *place,
+               const ps_scenario *scen, const ps_run_options *opt,
+               ps_run_result *result, ps_diag *d);
+
+/* One replication without outputs: steps from the warm-up to the horizon,
+ * calling observe after the warm-up and after each reported week into
+ * rows[(week) * n_metrics + m] when rows is not NULL (weeks + 1 rows).
+ * For tests and library users. Returns 0 or a ps_status. */
+int ps_sim_replication(const ps_model_type *type, const void *place,
+                       const ps_run_settings *run, unsigned replication,
+                       double *rows, ps_diag *d);
+
+#endif

@@ -1,0 +1,326 @@
+/* The systems-change model: internal types shared by its files.
+ * See docs/model.md for the equations; section numbers below refer to it. */
+#ifndef SC_H
+#define SC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "model.h"
+#include "params.h"
+#include "rng.h"
+#include "scenario.h"
+
+#define SC_MAX_DOMAINS 16
+#define SC_K 9          /* preconditions A..I */
+#define SC_VALUES 4     /* protection, efficiency, empowerment, equity */
+#define SC_MAX_ACTORS 10000
+#define SC_MAX_HOODS 4096
+#define SC_MAX_SYSTEMS 16
+
+enum { P_A, P_B, P_C, P_D, P_E, P_F, P_G, P_H, P_I };
+
+enum sc_status { ST_NONE = 0, ST_UNMET = 1, ST_SUPPORTED = 2, ST_FOLLOW_UP = 3 };
+
+/* partner[d] values below 0 */
+enum { PARTNER_NONE = -1, PARTNER_PENDING = -2, PARTNER_SIGNPOSTED = -3 };
+
+enum sc_kind {
+    KIND_STATUTORY,
+    KIND_VOLUNTARY,
+    KIND_COMMUNITY,
+    KIND_PRIVATE,
+    KIND_CITIZEN_PANEL,
+    KIND_COUNT
+};
+extern const char *const sc_kind_names[KIND_COUNT];
+
+enum sc_role { ROLE_LEAD, ROLE_CONVENER, ROLE_MEMBER, ROLE_COUNT };
+extern const char *const sc_role_names[ROLE_COUNT];
+
+/* citizen flags */
+#define CF_OUT_OF_AREA 0x01u
+#define CF_FIRST_SUPPORT_DONE 0x02u
+
+/* random streams: every draw is keyed by (seed, replication, stream,
+ * entity, tick, block) */
+enum sc_stream {
+    S_INIT = 1,
+    S_CITIZEN,
+    S_TURNOVER,
+    S_ADMIT,
+    S_REFER,
+    S_ACTOR,
+    S_PLACE
+};
+
+/* Registry-backed parameters (sc_params.c registers every field). */
+typedef struct sc_params {
+    double high_share, high_ratio;
+    double s0, kappa_onset, kappa_growth, psi, chi, relapse, relapse_fade;
+    double growth, recovery, threshold, spontaneous;
+    double seek_nu, local_weight, away_weight;
+    double eps, beta_F;
+    double eng_gain, eng_turned_away, eng_setback, eng_relax, eng_mean, eng_sd;
+    double assets_mean, assets_sd, assets_gain, assets_loss, assets_relax;
+    double dropout, out_of_area, early_close;
+    int follow_up_weeks, single_front_door, information_sharing;
+    double volunteer_assets, volunteer_leave;
+    double eta, mu_H, c_self, c_peer, c_anchor, noise, perf_weight, asp_weight;
+    double fb_core, fb_other;
+    double rho[SC_K];
+    double rej_weight, cut_decay;
+    double trust_alpha, trust_omega, trust_delta, trust_floor, trust_default;
+    double u_beta, u_delta, lambda_G;
+    double zeta;
+    double lambda_I, iota, new_capacity;
+    int max_new_actors;
+    int commission_period;
+    double commission_rate;
+    double nu_F, delta_A;
+    double turnover;
+    double initial_severity_max;
+} sc_params;
+
+int sc_declare(ps_params *reg);
+
+typedef struct sc_actor_spec {
+    char id[64];
+    char name[128];
+    int kind, role, system; /* system: index into place systems, -1 none */
+    uint32_t domains;       /* bit d set: serves need domain d */
+    double capacity;
+    int hood;               /* -1: city-wide */
+    double values[SC_VALUES];
+    double p[SC_K];
+    double influence;
+} sc_actor_spec;
+
+typedef struct sc_link_spec {
+    int from, to;
+    double trust, understanding;
+} sc_link_spec;
+
+/* The immutable place: everything a replication starts from. */
+typedef struct sc_place {
+    sc_params prm;
+    long population;
+    int D;
+    char domain_name[SC_MAX_DOMAINS][32];
+    double onset[SC_MAX_DOMAINS];     /* hazard per week */
+    double weight[SC_MAX_DOMAINS];    /* omega_d for wellbeing */
+    double initial[SC_MAX_DOMAINS];   /* initial prevalence */
+    double treat[SC_MAX_DOMAINS];     /* eps_d multiplier */
+    double W[SC_MAX_DOMAINS][SC_MAX_DOMAINS];
+    int dom_housing, dom_substance, dom_offending; /* -1 when absent */
+    int H;
+    char (*hood_name)[64];
+    double *hood_share, *hood_assets;
+    int A;
+    sc_actor_spec *actors;
+    int L;
+    sc_link_spec *links;
+    int front_door; /* actor index, -1 none */
+    int S;
+    char system_name[SC_MAX_SYSTEMS][32];
+    /* metric names (built at load) */
+    size_t n_metrics;
+    const char **metric_names;
+    char *metric_name_buf;
+} sc_place;
+
+/* One replication's actor state (struct of arrays over actors). */
+typedef struct sc_actors {
+    int n, cap_n;        /* active slots, allocated slots */
+    int n_new;           /* community actors that appeared */
+    uint8_t *alive;
+    int *kind, *role, *system, *hood;
+    uint32_t *domains;
+    double *budget;      /* base capacity after cuts and commissioning */
+    double *capacity;    /* effective capacity this tick */
+    double (*values)[SC_VALUES];
+    double (*p)[SC_K], (*p0)[SC_K], (*p_next)[SC_K];
+    double *influence;
+    double *perf, *asp, *rej, *cut, *stress, *avail;
+    int64_t *cases;      /* open cases this tick */
+    int64_t *requests, *turned_away, *succ, *fail, *joint_succ;
+} sc_actors;
+
+/* Directed links in CSR order (sorted by from, then to). */
+typedef struct sc_links {
+    int n, cap_n;
+    int *from, *to;
+    double *trust, *und, *dist;
+    int *row;            /* row[a]..row[a+1]-1: links from a (size cap actors+1) */
+    int64_t *s, *f;      /* joint-work tallies this tick */
+} sc_links;
+
+typedef struct sc_citizens {
+    size_t n;
+    int D;
+    float *sev;          /* n * D */
+    float *assets, *engagement, *z;
+    uint8_t *status, *flags, *follow_left, *assess, *handoffs, *max_needs;
+    uint8_t *year_mask;
+    uint16_t *hood, *relapse;
+    int16_t *lead;
+    int16_t *partner;    /* n * D */
+    int32_t *episode_tick;
+} sc_citizens;
+
+typedef struct sc_request {
+    int32_t citizen;
+    int16_t actor;
+    int8_t domain;       /* -1: a new case; d: a signposted need d */
+    uint8_t needs;
+    float maxsev;
+} sc_request;
+
+typedef struct sc_referral {
+    int32_t citizen;
+    int16_t lead;
+    int8_t domain;
+} sc_referral;
+
+typedef struct sc_vec {
+    void *data;
+    size_t n, cap, size;
+} sc_vec;
+
+/* Integer tallies of one thread's share of the citizen pass. */
+enum { TA_CASES, TA_SUCC, TA_FAIL, TA_JOINT, TA_N };
+
+typedef struct sc_tally {
+    int64_t citizens, with_needs[4];  /* by 1, 2, 3+ needs at [1..3] */
+    int64_t wb_sum_all, wb_sum_needs, wb_sum[4]; /* fixed point */
+    int64_t unmet;                     /* citizens with a need not served */
+    int64_t unmet_domain[SC_MAX_DOMAINS];
+    int64_t episodes_closed, assess_sum, handoff_sum;
+    int64_t episodes_closed_3, assess_sum_3;
+    int64_t first_support_n, first_support_weeks;
+    int64_t setbacks, reengaged;
+    int64_t joint_succ, joint_total;
+    int64_t volunteers_new;
+    int64_t dropouts, early_closures;
+    int64_t onsets;
+} sc_tally;
+
+typedef struct sc_state {
+    const sc_place *pl;
+    const sc_params *prm;
+    ps_rng_key key;
+    int tick, week, threads;
+    sc_citizens c;
+    sc_actors a;
+    sc_links l;
+    double *hood_assets, *hood_volunteers;
+    long *hood_pop;
+    double *onset_hood;  /* per hood: sum_d h_d surge_d (1 - chi A_h) */
+    double surge[SC_MAX_DOMAINS];
+    /* entry tables: for each domain, actors serving it and their weights
+     * by hood: entry_w[(d * H + h) * n_entry[d] + j] cumulative */
+    int *entry_actor;    /* [d][j] flattened with entry_off */
+    int *entry_off;      /* D + 1 */
+    double *entry_cum;   /* [d][h][j] */
+    sc_vec *req;         /* per thread */
+    sc_vec *ref;         /* per thread */
+    sc_vec reqs, refs;   /* merged */
+    sc_tally *tally;     /* per thread */
+    /* per-thread integer tallies: actors [thread][actor][TA_*], links
+     * [thread][link][2], neighbourhoods [thread][hood] */
+    int64_t *tl_actor, *tl_link, *tl_hood;
+    sc_tally sum;        /* this tick's totals */
+    int64_t turned_away_tick, admitted_tick;
+    double community_capacity;
+    gsl_rng *g;          /* serial draws of the actor pass, repositioned per draw */
+    uint8_t *adj;        /* undirected adjacency bit matrix of actors */
+    int adj_dirty;
+    /* metrics of the last observed tick */
+    double *metrics;
+    /* per-domain unmet counts of the last tick (for new actors, commissioning) */
+    int64_t unmet_domain[SC_MAX_DOMAINS];
+} sc_state;
+
+/* sc_place.c */
+void *sc_load(const ps_scenario *s, const ps_params *reg, ps_diag *d);
+void sc_unload(void *place);
+long sc_population(const void *place);
+extern const char *const sc_scenario_keys[];
+extern const size_t sc_n_scenario_keys;
+
+/* sc_state.c */
+void *sc_create(const void *place, ps_rng_key key, ps_diag *d);
+void sc_destroy(void *state);
+int sc_link_find(const sc_links *l, int from, int to);
+void sc_links_rebuild_rows(sc_links *l, int n_actors);
+
+/* sc_citizens.c */
+void sc_citizens_init(sc_state *st);
+void sc_citizen_pass(sc_state *st);
+void sc_year_reset(sc_state *st);
+
+/* sc_admission.c */
+void sc_admission(sc_state *st);
+
+/* sc_actors.c */
+void sc_actor_pass(sc_state *st);
+void sc_actor_snapshot(sc_state *st);
+double sc_system_index(const sc_state *st, int k, int system);
+double sc_statutory_index(const sc_state *st, int k);
+double sc_trust_density(const sc_state *st);
+double sc_leadership_entropy(const sc_state *st);
+
+/* sc_shocks.c: events that interventions (and tests) apply between ticks */
+int sc_most_influential(const sc_state *st);
+void sc_actor_depart(sc_state *st, int actor);
+void sc_scale_budget(sc_state *st, int kind, double factor);
+void sc_raise_precondition(sc_state *st, int k, double amount, int with_supporters);
+void sc_scale_trust(sc_state *st, double add);
+extern const double sc_interdependence[SC_K][SC_K];
+
+/* sc_metrics.c */
+size_t sc_metric_names(const void *place, const char *const **names);
+int sc_build_metric_names(sc_place *pl);
+void sc_observe(const void *state, double *row);
+size_t sc_annual_names(const void *place, const char *const **names);
+void sc_observe_year(void *state, int year, double *row);
+
+/* sc_vec helpers */
+void *sc_vec_push(sc_vec *v);
+
+/* a sequence of uniform draws for one (stream, entity, tick) */
+typedef struct sc_draws {
+    ps_rng_key key;
+    uint32_t stream, entity, tick, block;
+    uint32_t buf[4];
+    int pos;
+} sc_draws;
+
+static inline void sc_draws_init(sc_draws *r, ps_rng_key key, uint32_t stream,
+                                 uint32_t entity, uint32_t tick)
+{
+    r->key = key;
+    r->stream = stream;
+    r->entity = entity;
+    r->tick = tick;
+    r->block = 0;
+    r->pos = 4;
+}
+
+static inline double sc_u(sc_draws *r)
+{
+    if (r->pos >= 4) {
+        ps_rng_block(r->key, r->stream, r->entity, r->tick, r->block++, r->buf);
+        r->pos = 0;
+    }
+    return ps_rng_u01(r->buf[r->pos++]);
+}
+
+static inline double sc_clamp01(double x)
+{
+    return x < 0 ? 0 : (x > 1 ? 1 : x);
+}
+
+#endif

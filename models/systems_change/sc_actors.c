@@ -1,0 +1,396 @@
+/* The actor pass (section 4, step 3; section 5): serial and small. Stress,
+ * performance and aspiration; the nine dispositions with interdependence,
+ * peers, feedback, institutional memory and stress; trust and
+ * understanding with convening; influence; capacity, commissioning, new
+ * community actors and neighbourhood assets. Then a snapshot of what the
+ * next citizen pass reads. */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <string.h>
+
+#include "sc.h"
+
+/* C: row k says what supports precondition k (0.4 on itself, 0.2 on each
+ * of three supporters). Rows sum to 1. */
+#define S_ROW(k, a, b, c)                                                      \
+    [k] = {[k] = 0.4, [a] = 0.2, [b] = 0.2, [c] = 0.2}
+const double sc_interdependence[SC_K][SC_K] = {
+    S_ROW(P_A, P_B, P_C, P_E), S_ROW(P_B, P_A, P_F, P_G),
+    S_ROW(P_C, P_A, P_E, P_G), S_ROW(P_D, P_F, P_H, P_I),
+    S_ROW(P_E, P_C, P_G, P_H), S_ROW(P_F, P_B, P_D, P_I),
+    S_ROW(P_G, P_E, P_H, P_I), S_ROW(P_H, P_E, P_G, P_I),
+    S_ROW(P_I, P_G, P_H, P_E)};
+#undef S_ROW
+
+double sc_system_index(const sc_state *st, int k, int system)
+{
+    const sc_actors *A = &st->a;
+    double num = 0, den = 0;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a] || (system >= 0 && A->system[a] != system)) continue;
+        num += A->influence[a] * A->p[a][k];
+        den += A->influence[a];
+    }
+    if (den > 0) return num / den;
+    /* no influence among them: the plain mean */
+    int n = 0;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a] || (system >= 0 && A->system[a] != system)) continue;
+        num += A->p[a][k];
+        n++;
+    }
+    return n ? num / n : NAN;
+}
+
+double sc_statutory_index(const sc_state *st, int k)
+{
+    const sc_actors *A = &st->a;
+    double num = 0, den = 0;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a] || A->kind[a] != KIND_STATUTORY) continue;
+        num += (A->influence[a] + 1e-12) * A->p[a][k];
+        den += A->influence[a] + 1e-12;
+    }
+    return den > 0 ? num / den : 0;
+}
+
+double sc_trust_density(const sc_state *st)
+{
+    const sc_links *l = &st->l;
+    double s = 0;
+    int n = 0;
+    for (int k = 0; k < l->n; k++) {
+        if (!st->a.alive[l->from[k]] || !st->a.alive[l->to[k]]) continue;
+        s += l->trust[k] * l->und[k];
+        n++;
+    }
+    return n ? s / n : 0;
+}
+
+double sc_leadership_entropy(const sc_state *st)
+{
+    const sc_actors *A = &st->a;
+    double h = 0;
+    int n = 0;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        n++;
+        if (A->influence[a] > 0) h -= A->influence[a] * log(A->influence[a]);
+    }
+    return n > 1 ? h / log((double)n) : 0;
+}
+
+static int S_adj(const sc_state *st, int a, int b)
+{
+    size_t bit = (size_t)a * (size_t)st->a.cap_n + (size_t)b;
+    return (st->adj[bit >> 3] >> (bit & 7)) & 1;
+}
+
+static void S_rebuild_adjacency(sc_state *st)
+{
+    size_t n = (size_t)st->a.cap_n;
+    memset(st->adj, 0, (n * n + 7) / 8);
+    for (int k = 0; k < st->l.n; k++) {
+        size_t x = (size_t)st->l.from[k], y = (size_t)st->l.to[k];
+        size_t b1 = x * n + y, b2 = y * n + x;
+        st->adj[b1 >> 3] |= (uint8_t)(1u << (b1 & 7));
+        st->adj[b2 >> 3] |= (uint8_t)(1u << (b2 & 7));
+    }
+    st->adj_dirty = 0;
+}
+
+/* Convening by common partners (G): the influence of actors linked to both
+ * a and b. */
+static double S_convening(const sc_state *st, int a, int b)
+{
+    double s = 0;
+    for (int k = st->l.row[a]; k < st->l.row[a + 1]; k++) {
+        int c = st->l.to[k];
+        if (c != b && st->a.alive[c] && S_adj(st, b, c)) s += st->a.influence[c];
+    }
+    return s;
+}
+
+static void S_renormalise_influence(sc_actors *A)
+{
+    double total = 0;
+    for (int a = 0; a < A->n; a++)
+        if (A->alive[a]) total += A->influence[a];
+    for (int a = 0; a < A->n; a++)
+        A->influence[a] = A->alive[a] && total > 0 ? A->influence[a] / total : 0;
+}
+
+static void S_dispositions(sc_state *st)
+{
+    const sc_params *P = st->prm;
+    sc_actors *A = &st->a;
+    const sc_links *l = &st->l;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        const double *p = A->p[a];
+        double peer[SC_K] = {0}, wsum = 0;
+        for (int k = l->row[a]; k < l->row[a + 1]; k++) {
+            int b = l->to[k];
+            if (!A->alive[b]) continue;
+            double w = l->trust[k] * A->influence[b];
+            wsum += w;
+            for (int j = 0; j < SC_K; j++) peer[j] += w * A->p[b][j];
+        }
+        ps_rng_gsl_position(st->g, st->key, S_ACTOR, (uint32_t)a, (uint32_t)st->tick);
+        double rate = P->eta * (1 + P->mu_H * p[P_H]);
+        double fb = A->perf[a] - A->asp[a];
+        for (int k = 0; k < SC_K; k++) {
+            double target = 0;
+            for (int j = 0; j < SC_K; j++) target += sc_interdependence[k][j] * p[j];
+            double pk = wsum > 0 ? peer[k] / wsum : p[k];
+            double cfb = (k == P_C || k == P_E || k == P_H) ? P->fb_core : P->fb_other;
+            double dp = rate * (P->c_self * (target - p[k]) + P->c_peer * (pk - p[k]) +
+                                cfb * fb + P->c_anchor * (A->p0[a][k] - p[k])) -
+                        P->rho[k] * A->stress[a] * (1 - p[P_H]) * p[k];
+            if (P->noise > 0) dp += gsl_ran_gaussian_ziggurat(st->g, P->noise);
+            A->p_next[a][k] = sc_clamp01(p[k] + dp);
+        }
+    }
+    for (int a = 0; a < A->n; a++)
+        if (A->alive[a]) memcpy(A->p[a], A->p_next[a], sizeof A->p[a]);
+}
+
+static void S_trust(sc_state *st)
+{
+    const sc_params *P = st->prm;
+    sc_links *l = &st->l;
+    const sc_actors *A = &st->a;
+    if (st->adj_dirty) S_rebuild_adjacency(st);
+    for (int k = 0; k < l->n; k++) {
+        int a = l->from[k], b = l->to[k];
+        if (!A->alive[a] || !A->alive[b]) continue;
+        double conv = 1 + P->lambda_G * S_convening(st, a, b);
+        int64_t n = l->s[k] + l->f[k];
+        double tau = l->trust[k], u = l->und[k];
+        if (n > 0) {
+            double observed = (double)l->s[k] / (double)n;
+            double step = P->trust_alpha * (1 - pow(1 - P->trust_omega, (double)n));
+            if (observed > tau) step *= conv;
+            if (step > 1) step = 1;
+            tau += step * (observed - tau);
+            u += P->u_beta * A->p[a][P_E] * conv * (1 - u);
+        } else {
+            tau -= P->trust_delta * (tau - P->trust_floor) / conv;
+        }
+        u -= P->u_delta * u / conv;
+        l->trust[k] = sc_clamp01(tau);
+        l->und[k] = sc_clamp01(u);
+    }
+}
+
+static void S_influence(sc_state *st, double PG)
+{
+    const sc_params *P = st->prm;
+    sc_actors *A = &st->a;
+    int64_t joint = 0;
+    double l2 = 0;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        joint += A->joint_succ[a];
+        l2 += A->influence[a] * A->influence[a];
+    }
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        double conv = joint > 0 ? (double)A->joint_succ[a] / (double)joint : A->influence[a];
+        double conc = l2 > 0 ? A->influence[a] * A->influence[a] / l2 : 0;
+        A->influence[a] = (1 - P->zeta) * A->influence[a] +
+                          P->zeta * (PG * conv + (1 - PG) * conc);
+    }
+    S_renormalise_influence(A);
+}
+
+/* The demand an actor sees: its open cases plus its share of the unmet
+ * need in the domains it serves. */
+static double S_demand(const sc_state *st, int a, const int64_t *servers)
+{
+    const sc_actors *A = &st->a;
+    double da = (double)A->cases[a];
+    for (int d = 0; d < st->pl->D; d++)
+        if ((A->domains[a] & (1u << d)) && servers[d])
+            da += (double)st->unmet_domain[d] / (double)servers[d];
+    return da;
+}
+
+/* Adaptive commissioning (B): budget-neutral within each kind of actor,
+ * moving budgets toward demand in proportion to P_B. */
+static void S_commission(sc_state *st, double PB)
+{
+    const sc_params *P = st->prm;
+    sc_actors *A = &st->a;
+    const int D = st->pl->D;
+    int64_t servers[SC_MAX_DOMAINS] = {0};
+    for (int a = 0; a < A->n; a++)
+        if (A->alive[a])
+            for (int d = 0; d < D; d++)
+                if (A->domains[a] & (1u << d)) servers[d]++;
+    for (int kind = 0; kind < KIND_COUNT; kind++) {
+        double budget = 0, dem_total = 0;
+        for (int a = 0; a < A->n; a++) {
+            if (!A->alive[a] || A->kind[a] != kind) continue;
+            budget += A->budget[a];
+            dem_total += S_demand(st, a, servers);
+        }
+        if (budget <= 0 || dem_total <= 0) continue;
+        /* shares first, then the update, so the order of actors is moot */
+        for (int a = 0; a < A->n; a++) {
+            if (!A->alive[a] || A->kind[a] != kind) continue;
+            A->p_next[a][0] = budget * S_demand(st, a, servers) / dem_total;
+        }
+        for (int a = 0; a < A->n; a++) {
+            if (!A->alive[a] || A->kind[a] != kind) continue;
+            A->budget[a] += P->commission_rate * PB * (A->p_next[a][0] - A->budget[a]);
+        }
+    }
+}
+
+static void S_new_community_actor(sc_state *st, double PI)
+{
+    const sc_params *P = st->prm;
+    sc_actors *A = &st->a;
+    sc_links *l = &st->l;
+    if (st->a.n_new >= P->max_new_actors || A->n >= A->cap_n) return;
+    sc_draws r;
+    sc_draws_init(&r, st->key, S_PLACE, (uint32_t)(SC_MAX_ACTORS + 1), (uint32_t)st->tick);
+    if (sc_u(&r) >= P->iota * PI) return;
+    int worst = 0;
+    for (int d = 1; d < st->pl->D; d++)
+        if (st->unmet_domain[d] > st->unmet_domain[worst]) worst = d;
+    if (st->unmet_domain[worst] == 0) return;
+    int n = A->n;
+    A->alive[n] = 1;
+    A->kind[n] = KIND_COMMUNITY;
+    A->role[n] = ROLE_MEMBER;
+    A->system[n] = -1;
+    A->hood[n] = -1;
+    A->domains[n] = 1u << worst;
+    A->budget[n] = P->new_capacity;
+    double vmean[SC_VALUES] = {0};
+    int alive = 0;
+    for (int a = 0; a < n; a++) {
+        if (!A->alive[a]) continue;
+        alive++;
+        for (int k = 0; k < SC_VALUES; k++) vmean[k] += A->values[a][k];
+    }
+    for (int k = 0; k < SC_VALUES; k++) A->values[n][k] = alive ? vmean[k] / alive : 0.5;
+    for (int k = 0; k < SC_K; k++) A->p[n][k] = A->p0[n][k] = sc_system_index(st, k, -1);
+    A->influence[n] = 0.01;
+    A->perf[n] = A->asp[n] = 0.5;
+    A->avail[n] = 1;
+    A->n++;
+    st->a.n_new++;
+    S_renormalise_influence(A);
+    /* linked both ways to the two leading conveners */
+    int top[2] = {-1, -1};
+    for (int a = 0; a < n; a++) {
+        if (!A->alive[a]) continue;
+        if (top[0] < 0 || A->influence[a] > A->influence[top[0]]) {
+            top[1] = top[0];
+            top[0] = a;
+        } else if (top[1] < 0 || A->influence[a] > A->influence[top[1]]) {
+            top[1] = a;
+        }
+    }
+    for (int t = 0; t < 2; t++) {
+        if (top[t] < 0 || l->n + 2 > l->cap_n) continue;
+        for (int dir = 0; dir < 2; dir++) {
+            int k = l->n++;
+            l->from[k] = dir ? top[t] : n;
+            l->to[k] = dir ? n : top[t];
+            l->trust[k] = 0.3;
+            l->und[k] = 0.3;
+            double s = 0;
+            for (int v = 0; v < SC_VALUES; v++) s += fabs(A->values[n][v] - A->values[top[t]][v]);
+            l->dist[k] = s / SC_VALUES;
+        }
+    }
+    sc_links_rebuild_rows(l, A->cap_n);
+    st->adj_dirty = 1;
+}
+
+void sc_actor_pass(sc_state *st)
+{
+    const sc_params *P = st->prm;
+    sc_actors *A = &st->a;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        A->rej[a] += P->rej_weight * ((double)A->turned_away[a] - A->rej[a]);
+        A->cut[a] *= 1 - P->cut_decay;
+        double load = A->capacity[a] > 0
+                          ? ((double)A->cases[a] + A->rej[a]) / A->capacity[a] - 1
+                          : 1;
+        load = load < 0 ? 0 : (load > 1 ? 1 : load);
+        A->stress[a] = load + A->cut[a];
+        int64_t total = A->succ[a] + A->fail[a];
+        if (total > 0)
+            A->perf[a] += P->perf_weight * ((double)A->succ[a] / (double)total - A->perf[a]);
+        A->asp[a] += P->asp_weight * (A->perf[a] - A->asp[a]);
+    }
+    double PG = sc_system_index(st, P_G, -1);
+    double PB = sc_system_index(st, P_B, -1);
+    S_dispositions(st);
+    S_trust(st);
+    S_influence(st, PG);
+    if ((st->tick + 1) % P->commission_period == 0) S_commission(st, PB);
+    S_new_community_actor(st, sc_statutory_index(st, P_I));
+    for (int h = 0; h < st->pl->H; h++) {
+        double pop = st->hood_pop[h] > 0 ? (double)st->hood_pop[h] : 1;
+        double *as = &st->hood_assets[h];
+        *as += P->nu_F * st->hood_volunteers[h] / pop -
+               P->delta_A * (*as - st->pl->hood_assets[h]);
+        *as = sc_clamp01(*as);
+        st->hood_volunteers[h] *= 1 - P->volunteer_leave;
+    }
+    sc_actor_snapshot(st);
+}
+
+void sc_actor_snapshot(sc_state *st)
+{
+    const sc_params *P = st->prm;
+    const sc_place *pl = st->pl;
+    sc_actors *A = &st->a;
+    double PI = sc_statutory_index(st, P_I);
+    st->community_capacity = 0;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) {
+            A->capacity[a] = 0;
+            continue;
+        }
+        int community = A->kind[a] == KIND_COMMUNITY || A->kind[a] == KIND_VOLUNTARY;
+        A->capacity[a] = A->budget[a] * (community ? 1 + P->lambda_I * PI : 1);
+        if (community) st->community_capacity += A->capacity[a];
+        A->avail[a] = (double)A->cases[a] > A->capacity[a]
+                          ? A->capacity[a] / (double)A->cases[a]
+                          : 1;
+    }
+    for (int h = 0; h < pl->H; h++) {
+        double s = 0;
+        for (int d = 0; d < pl->D; d++) s += pl->onset[d] * st->surge[d];
+        st->onset_hood[h] = s * (1 - P->chi * st->hood_assets[h]);
+    }
+    int k = 0;
+    for (int d = 0; d < pl->D; d++) {
+        st->entry_off[d] = k;
+        for (int a = 0; a < A->n; a++)
+            if (A->alive[a] && (A->domains[a] & (1u << d))) st->entry_actor[k++] = a;
+    }
+    st->entry_off[pl->D] = k;
+    for (int d = 0; d < pl->D; d++) {
+        int lo = st->entry_off[d], hi = st->entry_off[d + 1];
+        for (int h = 0; h < pl->H; h++) {
+            double *cum = &st->entry_cum[((size_t)d * (size_t)pl->H + (size_t)h) *
+                                         (size_t)A->cap_n];
+            double c = 0;
+            for (int j = lo; j < hi; j++) {
+                int a = st->entry_actor[j];
+                double prox = A->hood[a] < 0 ? 1 : (A->hood[a] == h ? P->local_weight : P->away_weight);
+                c += A->capacity[a] * prox;
+                cum[j - lo] = c;
+            }
+        }
+    }
+}

@@ -1,0 +1,524 @@
+/* The citizen pass (section 4, step 1): needs, status and treatment, in
+ * parallel over fixed chunks of citizens. A citizen reads actors as they
+ * were at the end of the previous tick and writes only itself and its
+ * thread's integer tallies; requests and referrals go to per-thread buffers
+ * that the serial admission step sorts into a fixed order. So any thread
+ * count gives the same bits. */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "reduce.h"
+#include "sc.h"
+
+/* Beta(a, b) with the given mean and sd (sd^2 < mean (1 - mean)). */
+static double S_beta(gsl_rng *g, double mean, double sd)
+{
+    double common = mean * (1 - mean) / (sd * sd) - 1;
+    if (common <= 0) return mean;
+    return gsl_ran_beta(g, mean * common, (1 - mean) * common);
+}
+
+/* A new adult: neighbourhood, latent disadvantage, assets, engagement, and
+ * (at the start only) the needs present in the population. */
+static void S_init_citizen(sc_state *st, size_t i, gsl_rng *g, uint32_t stream,
+                           uint32_t tick, int with_needs)
+{
+    const sc_place *pl = st->pl;
+    const sc_params *P = st->prm;
+    sc_citizens *c = &st->c;
+    int D = pl->D;
+    ps_rng_gsl_position(g, st->key, stream, (uint32_t)i, tick);
+    double u = gsl_rng_uniform(g), cum = 0;
+    int h = pl->H - 1;
+    for (int k = 0; k < pl->H; k++) {
+        cum += pl->hood_share[k];
+        if (u < cum) {
+            h = k;
+            break;
+        }
+    }
+    double norm = 1 - P->high_share + P->high_share * P->high_ratio;
+    int high = gsl_rng_uniform(g) < P->high_share;
+    c->z[i] = (float)((high ? P->high_ratio : 1.0) / norm);
+    c->hood[i] = (uint16_t)h;
+    c->assets[i] = (float)S_beta(g, P->assets_mean, P->assets_sd);
+    c->engagement[i] = (float)S_beta(g, P->eng_mean, P->eng_sd);
+    c->status[i] = ST_NONE;
+    c->flags[i] = 0;
+    c->follow_left[i] = 0;
+    c->assess[i] = c->handoffs[i] = c->max_needs[i] = 0;
+    c->year_mask[i] = 0;
+    c->relapse[i] = 0;
+    c->lead[i] = -1;
+    c->episode_tick[i] = 0;
+    float *sev = &c->sev[i * (size_t)D];
+    int16_t *partner = &c->partner[i * (size_t)D];
+    int n_act = 0;
+    for (int d = 0; d < D; d++) {
+        sev[d] = 0;
+        partner[d] = PARTNER_NONE;
+        if (with_needs && gsl_rng_uniform(g) < pl->initial[d] * c->z[i]) {
+            sev[d] = (float)(P->threshold +
+                             gsl_rng_uniform(g) * (P->initial_severity_max - P->threshold));
+            n_act++;
+        }
+    }
+    if (n_act) {
+        c->status[i] = ST_UNMET;
+        c->max_needs[i] = (uint8_t)n_act;
+        c->episode_tick[i] = (int32_t)tick;
+    }
+}
+
+void sc_citizens_init(sc_state *st)
+{
+    size_t n = st->c.n;
+    size_t chunks = ps_chunk_count(n);
+#pragma omp parallel
+    {
+        gsl_rng *g = gsl_rng_alloc(ps_rng_philox);
+#pragma omp for schedule(dynamic, 1)
+        for (size_t ch = 0; ch < chunks; ch++) {
+            size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
+            for (size_t i = ch * PS_CHUNK; i < end && g; i++)
+                S_init_citizen(st, i, g, S_INIT, 0, 1);
+        }
+        gsl_rng_free(g);
+    }
+    memset(st->hood_pop, 0, (size_t)st->pl->H * sizeof *st->hood_pop);
+    for (size_t i = 0; i < n; i++) st->hood_pop[st->c.hood[i]]++;
+}
+
+/* Bits of the three Hard Edges systems (housing, substance, offending). */
+static uint8_t S_contact_bits(const sc_place *pl, const float *sev)
+{
+    uint8_t m = 0;
+    if (pl->dom_housing >= 0 && sev[pl->dom_housing] > 0) m |= 1;
+    if (pl->dom_substance >= 0 && sev[pl->dom_substance] > 0) m |= 2;
+    if (pl->dom_offending >= 0 && sev[pl->dom_offending] > 0) m |= 4;
+    return m;
+}
+
+void sc_year_reset(sc_state *st)
+{
+    sc_citizens *c = &st->c;
+    const sc_place *pl = st->pl;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < c->n; i++)
+        c->year_mask[i] = S_contact_bits(pl, &c->sev[i * (size_t)pl->D]);
+}
+
+/* An entry actor for domain d seen from neighbourhood h, or -1. */
+static int S_pick_entry(const sc_state *st, int d, int h, double u)
+{
+    if (st->prm->single_front_door && st->pl->front_door >= 0 &&
+        st->a.alive[st->pl->front_door])
+        return st->pl->front_door;
+    int lo = st->entry_off[d], hi = st->entry_off[d + 1];
+    if (hi <= lo) return -1;
+    const double *cum = &st->entry_cum[((size_t)d * (size_t)st->pl->H + (size_t)h) *
+                                       (size_t)st->a.cap_n];
+    double total = cum[hi - lo - 1];
+    if (total <= 0) return -1;
+    double x = u * total;
+    for (int j = 0; j < hi - lo; j++)
+        if (x < cum[j]) return st->entry_actor[lo + j];
+    return st->entry_actor[hi - 1];
+}
+
+static void S_push_request(sc_vec *v, size_t i, int actor, int domain,
+                           int needs, double maxsev)
+{
+    sc_request *r = sc_vec_push(v);
+    if (!r) return; /* out of memory: the request is lost, as if not made */
+    r->citizen = (int32_t)i;
+    r->actor = (int16_t)actor;
+    r->domain = (int8_t)domain;
+    r->needs = (uint8_t)needs;
+    r->maxsev = (float)maxsev;
+}
+
+static void S_start_episode(sc_citizens *c, size_t i, int n_act, int tick)
+{
+    c->assess[i] = 0;
+    c->handoffs[i] = 0;
+    c->max_needs[i] = (uint8_t)n_act;
+    c->episode_tick[i] = tick;
+    c->flags[i] &= (uint8_t)~(CF_FIRST_SUPPORT_DONE | CF_OUT_OF_AREA);
+}
+
+static void S_release(sc_citizens *c, size_t i, int D)
+{
+    c->lead[i] = -1;
+    for (int d = 0; d < D; d++) c->partner[i * (size_t)D + (size_t)d] = PARTNER_NONE;
+    c->flags[i] &= (uint8_t)~CF_OUT_OF_AREA;
+}
+
+static uint8_t S_sat_inc(uint8_t v) { return v < 255 ? (uint8_t)(v + 1) : v; }
+
+static float S_clampf(double x) { return (float)(x < 0 ? 0 : (x > 1 ? 1 : x)); }
+
+/* Treatment quality of joint work between lead a and partner b (E):
+ * 1 - d_ab (1 - u_ab), and the link index (or -1). */
+static double S_quality(const sc_state *st, int a, int b, int *link)
+{
+    *link = sc_link_find(&st->l, a, b);
+    if (*link >= 0) return 1 - st->l.dist[*link] * (1 - st->l.und[*link]);
+    double s = 0;
+    for (int k = 0; k < SC_VALUES; k++) s += fabs(st->a.values[a][k] - st->a.values[b][k]);
+    return 1 - s / SC_VALUES * (1 - st->prm->trust_default);
+}
+
+typedef struct {
+    sc_tally *t;
+    int64_t *ta;   /* [actor][TA_N] */
+    int64_t *tl;   /* [link][2] */
+    int64_t *th;   /* [hood] */
+    sc_vec *req, *ref;
+    gsl_rng *g;
+} S_thread;
+
+static void S_citizen(sc_state *st, size_t i, S_thread *T)
+{
+    const sc_place *pl = st->pl;
+    const sc_params *P = st->prm;
+    const sc_actors *A = &st->a;
+    sc_citizens *c = &st->c;
+    const int D = pl->D;
+    const uint32_t tick = (uint32_t)st->tick;
+    float *sev = &c->sev[i * (size_t)D];
+    int16_t *partner = &c->partner[i * (size_t)D];
+    sc_tally *t = T->t;
+
+    sc_draws r;
+    sc_draws_init(&r, st->key, S_CITIZEN, (uint32_t)i, tick);
+    double u0 = sc_u(&r);
+
+    /* population turnover: an adult leaves, a new one arrives */
+    if (u0 < P->turnover) {
+        if (!T->g) T->g = gsl_rng_alloc(ps_rng_philox);
+        if (T->g) S_init_citizen(st, i, T->g, S_TURNOVER, tick, 0);
+        u0 = 0.999999999; /* no onset in the week of arrival */
+    } else {
+        u0 = (u0 - P->turnover) / (1 - P->turnover);
+    }
+    const int h = c->hood[i];
+    const double z = c->z[i];
+    double a = c->assets[i];
+    int status = c->status[i];
+
+    /* the quiet majority: no need, no memory of one, and no onset now */
+    if (status == ST_NONE && c->relapse[i] == 0 &&
+        u0 >= z * (1 - P->psi * a) * st->onset_hood[h]) {
+        t->citizens++;
+        t->wb_sum_all += ps_fixed(1.0);
+        c->assets[i] = (float)(a + P->assets_relax * (P->assets_mean - a));
+        c->engagement[i] += (float)(P->eng_relax * (P->eng_mean - c->engagement[i]));
+        return;
+    }
+
+    /* 1. needs: onset (at most one a week), then growth, treatment, recovery */
+    uint32_t act = 0;
+    for (int d = 0; d < D; d++)
+        if (sev[d] > 0) act |= 1u << d;
+    double base = z * (1 - P->psi * a) * (1 - P->chi * st->hood_assets[h]);
+    double cum = 0;
+    for (int d = 0; d < D; d++) {
+        if (act & (1u << d)) continue;
+        double k = 0;
+        for (int e = 0; e < D; e++)
+            if (act & (1u << e)) k += pl->W[d][e];
+        double p = pl->onset[d] * st->surge[d] * base * (1 + P->kappa_onset * k);
+        if (c->relapse[i] & (1u << d)) p *= P->relapse;
+        cum += p;
+        if (u0 < cum) {
+            sev[d] = (float)P->s0;
+            act |= 1u << d;
+            t->onsets++;
+            break;
+        }
+    }
+    for (int d = 0; d < D; d++)
+        if ((c->relapse[i] & (1u << d)) && sc_u(&r) < P->relapse_fade)
+            c->relapse[i] &= (uint16_t)~(1u << d);
+
+    int n_act = __builtin_popcount(act);
+    const int lead = c->lead[i];
+    const int supported = status == ST_SUPPORTED && lead >= 0;
+    for (int d = 0; d < D; d++) {
+        if (!(act & (1u << d))) continue;
+        double s = sev[d], eff = 0;
+        if (supported) {
+            int server = -1, link = -1;
+            double q = 1;
+            if (A->domains[lead] & (1u << d))
+                server = lead;
+            else if (partner[d] >= 0) {
+                server = partner[d];
+                q = S_quality(st, lead, server, &link);
+            }
+            if (server >= 0) {
+                eff = P->eps * pl->treat[d] * (0.5 + A->p[server][P_B]) *
+                      (1 + P->beta_F * a * A->p[server][P_F]) * A->avail[server] * q;
+                if (server != lead) {
+                    int ok = sc_u(&r) < q * A->avail[server];
+                    t->joint_total++;
+                    if (ok) {
+                        t->joint_succ++;
+                        T->ta[(size_t)server * TA_N + TA_SUCC]++;
+                        T->ta[(size_t)server * TA_N + TA_JOINT]++;
+                        T->ta[(size_t)lead * TA_N + TA_JOINT]++;
+                    } else {
+                        T->ta[(size_t)server * TA_N + TA_FAIL]++;
+                    }
+                    if (link >= 0) T->tl[(size_t)link * 2 + (ok ? 0 : 1)]++;
+                }
+            }
+        }
+        if (eff > 0) {
+            s -= eff * s;
+        } else {
+            s += P->growth * (1 - s) * (1 + P->kappa_growth * (n_act - 1) / D);
+            if (sc_u(&r) < P->spontaneous) s = 0;
+        }
+        s -= P->recovery * s;
+        if (s > 1) s = 1;
+        if (s < P->threshold) {
+            s = 0;
+            act &= ~(1u << d);
+            c->relapse[i] |= (uint16_t)(1u << d);
+            if (partner[d] >= 0 || partner[d] == PARTNER_PENDING ||
+                partner[d] == PARTNER_SIGNPOSTED)
+                partner[d] = PARTNER_NONE;
+        }
+        sev[d] = (float)s;
+    }
+    n_act = __builtin_popcount(act);
+    double maxsev = 0;
+    int worst = -1;
+    for (int d = 0; d < D; d++)
+        if (sev[d] > maxsev) {
+            maxsev = sev[d];
+            worst = d;
+        }
+    c->year_mask[i] |= S_contact_bits(pl, sev);
+
+    /* 2. status */
+    double e = c->engagement[i];
+    switch (status) {
+    case ST_NONE:
+        if (n_act == 0) break;
+        status = ST_UNMET;
+        S_start_episode(c, i, n_act, st->tick);
+        /* seek help in the week the need appears */
+        __attribute__((fallthrough));
+    case ST_UNMET:
+        if (n_act == 0) {
+            status = ST_NONE;
+            c->lead[i] = -1;
+            break;
+        }
+        if (sc_u(&r) < e * pow(maxsev, P->seek_nu)) {
+            int target = S_pick_entry(st, worst, h, sc_u(&r));
+            if (target >= 0) S_push_request(T->req, i, target, -1, n_act, maxsev);
+        }
+        break;
+    case ST_SUPPORTED:
+        if (n_act == 0) {
+            /* every need resolved: close to follow-up */
+            t->episodes_closed++;
+            t->assess_sum += c->assess[i];
+            t->handoff_sum += c->handoffs[i];
+            if (c->max_needs[i] >= 3) {
+                t->episodes_closed_3++;
+                t->assess_sum_3 += c->assess[i];
+            }
+            T->ta[(size_t)lead * TA_N + TA_SUCC]++;
+            e += P->eng_gain * (1 - e);
+            if (a > P->volunteer_assets && sc_u(&r) < A->p[lead][P_F]) {
+                T->th[h]++;
+                t->volunteers_new++;
+            }
+            for (int d = 0; d < D; d++) partner[d] = PARTNER_NONE;
+            c->flags[i] &= (uint8_t)~CF_OUT_OF_AREA;
+            c->follow_left[i] = (uint8_t)P->follow_up_weeks;
+            status = P->follow_up_weeks > 0 ? ST_FOLLOW_UP : ST_NONE;
+            if (status == ST_NONE) c->lead[i] = -1;
+            break;
+        }
+        {
+            double stress2 = 2 * A->stress[lead];
+            double p_early = P->early_close * (1 - A->p[lead][P_A]) *
+                             (stress2 < 1 ? stress2 : 1);
+            double p_drop = P->dropout * (1 - A->p[lead][P_D]) *
+                            ((c->flags[i] & CF_OUT_OF_AREA) ? 2 : 1);
+            double ux = sc_u(&r);
+            if (ux < p_early + p_drop) {
+                if (ux < p_early) {
+                    t->early_closures++;
+                    c->handoffs[i] = S_sat_inc(c->handoffs[i]);
+                } else {
+                    t->dropouts++;
+                    e -= P->eng_turned_away;
+                }
+                T->ta[(size_t)lead * TA_N + TA_FAIL]++;
+                S_release(c, i, D);
+                status = ST_UNMET;
+                break;
+            }
+        }
+        T->ta[(size_t)lead * TA_N + TA_CASES]++;
+        for (int d = 0; d < D; d++) {
+            if (!(act & (1u << d)) || (A->domains[lead] & (1u << d))) continue;
+            if (partner[d] >= 0 && !A->alive[partner[d]]) partner[d] = PARTNER_PENDING;
+            if (partner[d] == PARTNER_NONE) {
+                /* C: the lead takes the whole person, or signposts */
+                if (sc_u(&r) < A->p[lead][P_C]) {
+                    partner[d] = PARTNER_PENDING;
+                } else {
+                    partner[d] = PARTNER_SIGNPOSTED;
+                    c->handoffs[i] = S_sat_inc(c->handoffs[i]);
+                }
+            }
+            if (partner[d] >= 0) {
+                T->ta[(size_t)partner[d] * TA_N + TA_CASES]++;
+            } else if (partner[d] == PARTNER_PENDING) {
+                sc_referral *rf = sc_vec_push(T->ref);
+                if (rf) {
+                    rf->citizen = (int32_t)i;
+                    rf->lead = (int16_t)lead;
+                    rf->domain = (int8_t)d;
+                }
+            } else if (sc_u(&r) < e * pow(sev[d], P->seek_nu)) {
+                int target = S_pick_entry(st, d, h, sc_u(&r));
+                if (target >= 0 && target != lead)
+                    S_push_request(T->req, i, target, d, n_act, sev[d]);
+            }
+        }
+        break;
+    case ST_FOLLOW_UP:
+        if (n_act > 0) {
+            /* H: a setback after closure */
+            t->setbacks++;
+            S_start_episode(c, i, n_act, st->tick);
+            if (lead >= 0 && A->alive[lead] && sc_u(&r) < A->p[lead][P_H]) {
+                t->reengaged++;
+                status = ST_SUPPORTED;
+                c->flags[i] |= CF_FIRST_SUPPORT_DONE;
+                t->first_support_n++;
+                T->ta[(size_t)lead * TA_N + TA_CASES]++;
+            } else {
+                e -= P->eng_setback;
+                c->lead[i] = -1;
+                status = ST_UNMET;
+            }
+            break;
+        }
+        if (c->follow_left[i] > 0) c->follow_left[i]--;
+        if (c->follow_left[i] == 0) {
+            status = ST_NONE;
+            c->lead[i] = -1;
+        }
+        break;
+    }
+    c->status[i] = (uint8_t)status;
+    if (n_act > c->max_needs[i]) c->max_needs[i] = (uint8_t)n_act;
+
+    /* assets (F) and engagement relax, grow and erode */
+    int now_lead = c->lead[i];
+    if (status == ST_SUPPORTED && now_lead >= 0)
+        a += P->assets_gain * A->p[now_lead][P_F] * (1 - a);
+    else if (n_act > 0)
+        a -= P->assets_loss * a;
+    a += P->assets_relax * (P->assets_mean - a);
+    c->assets[i] = S_clampf(a);
+    e += P->eng_relax * (P->eng_mean - e);
+    c->engagement[i] = S_clampf(e);
+
+    /* tallies for the metrics */
+    double wsum = 0, wtot = 0;
+    int unserved = 0;
+    for (int d = 0; d < D; d++) {
+        wsum += pl->weight[d] * sev[d];
+        wtot += pl->weight[d];
+        if (!(act & (1u << d))) continue;
+        int served = status == ST_SUPPORTED && now_lead >= 0 &&
+                     ((A->domains[now_lead] & (1u << d)) || partner[d] >= 0);
+        if (!served) {
+            unserved = 1;
+            t->unmet_domain[d]++;
+        }
+    }
+    double w = 1 - wsum / wtot;
+    t->citizens++;
+    t->wb_sum_all += ps_fixed(w);
+    if (n_act > 0) {
+        int b = n_act >= 3 ? 3 : n_act;
+        t->with_needs[b]++;
+        t->wb_sum[b] += ps_fixed(w);
+        t->wb_sum_needs += ps_fixed(w);
+        t->unmet += unserved;
+    }
+}
+
+void sc_citizen_pass(sc_state *st)
+{
+    size_t n = st->c.n;
+    size_t chunks = ps_chunk_count(n);
+    int nt = st->threads;
+    size_t acap = (size_t)st->a.cap_n * TA_N, lcap = (size_t)st->l.cap_n * 2;
+    memset(st->tally, 0, (size_t)nt * sizeof *st->tally);
+    memset(st->tl_actor, 0, (size_t)nt * acap * sizeof *st->tl_actor);
+    memset(st->tl_link, 0, (size_t)nt * lcap * sizeof *st->tl_link);
+    memset(st->tl_hood, 0, (size_t)nt * (size_t)st->pl->H * sizeof *st->tl_hood);
+    for (int k = 0; k < nt; k++) {
+        st->req[k].n = 0;
+        st->ref[k].n = 0;
+    }
+#pragma omp parallel num_threads(nt)
+    {
+        int tid = omp_get_thread_num();
+        S_thread T = {&st->tally[tid], st->tl_actor + (size_t)tid * acap,
+                      st->tl_link + (size_t)tid * lcap,
+                      st->tl_hood + (size_t)tid * (size_t)st->pl->H,
+                      &st->req[tid], &st->ref[tid], NULL};
+#pragma omp for schedule(dynamic, 1)
+        for (size_t ch = 0; ch < chunks; ch++) {
+            size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
+            for (size_t i = ch * PS_CHUNK; i < end; i++) S_citizen(st, i, &T);
+        }
+        if (T.g) gsl_rng_free(T.g);
+    }
+    /* combine: integer sums are exact in any order */
+    sc_tally *sum = &st->sum;
+    memset(sum, 0, sizeof *sum);
+    for (int k = 0; k < nt; k++) {
+        const int64_t *src = (const int64_t *)&st->tally[k];
+        int64_t *dst = (int64_t *)sum;
+        for (size_t j = 0; j < sizeof *sum / sizeof(int64_t); j++) dst[j] += src[j];
+    }
+    sc_actors *A = &st->a;
+    for (int x = 0; x < A->cap_n; x++) {
+        A->cases[x] = A->succ[x] = A->fail[x] = A->joint_succ[x] = 0;
+        for (int k = 0; k < nt; k++) {
+            const int64_t *ta = st->tl_actor + (size_t)k * acap + (size_t)x * TA_N;
+            A->cases[x] += ta[TA_CASES];
+            A->succ[x] += ta[TA_SUCC];
+            A->fail[x] += ta[TA_FAIL];
+            A->joint_succ[x] += ta[TA_JOINT];
+        }
+    }
+    for (int x = 0; x < st->l.n; x++) {
+        st->l.s[x] = st->l.f[x] = 0;
+        for (int k = 0; k < nt; k++) {
+            st->l.s[x] += st->tl_link[(size_t)k * lcap + (size_t)x * 2];
+            st->l.f[x] += st->tl_link[(size_t)k * lcap + (size_t)x * 2 + 1];
+        }
+    }
+    for (int hh = 0; hh < st->pl->H; hh++)
+        for (int k = 0; k < nt; k++)
+            st->hood_volunteers[hh] += (double)st->tl_hood[(size_t)k * (size_t)st->pl->H + (size_t)hh];
+    memcpy(st->unmet_domain, sum->unmet_domain, sizeof st->unmet_domain);
+}

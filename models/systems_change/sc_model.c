@@ -1,0 +1,71 @@
+/* The model's hook table and its tick, in the order of section 4:
+ * interventions (applied by the caller between ticks), citizens, admission,
+ * actors; observation is a separate hook. */
+#include <math.h>
+
+#include "sc.h"
+#include "systems_change.h"
+
+/* Stops the run on a value that has left its range or become non-finite,
+ * naming the tick, the entity and the field. */
+static int S_check(const sc_state *st, ps_diag *d)
+{
+    const sc_actors *A = &st->a;
+    static const char *const names = "ABCDEFGHI";
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        const char *id = a < st->pl->A ? st->pl->actors[a].id : "new community actor";
+        for (int k = 0; k < SC_K; k++)
+            if (!(A->p[a][k] >= 0 && A->p[a][k] <= 1)) {
+                ps_diag_add(d, PS_ERR_NUMERIC, "", 0, "",
+                            "tick %d: actor '%s': precondition %c is %g",
+                            st->tick, id, names[k], A->p[a][k]);
+                return PS_ERR_NUMERIC;
+            }
+        if (!isfinite(A->influence[a]) || !isfinite(A->budget[a]) ||
+            !isfinite(A->stress[a])) {
+            ps_diag_add(d, PS_ERR_NUMERIC, "", 0, "",
+                        "tick %d: actor '%s': influence, budget or stress is not finite",
+                        st->tick, id);
+            return PS_ERR_NUMERIC;
+        }
+    }
+    for (int k = 0; k < st->l.n; k++)
+        if (!(st->l.trust[k] >= 0 && st->l.trust[k] <= 1 && st->l.und[k] >= 0 &&
+              st->l.und[k] <= 1)) {
+            ps_diag_add(d, PS_ERR_NUMERIC, "", 0, "",
+                        "tick %d: link %d: trust %g, understanding %g",
+                        st->tick, k, st->l.trust[k], st->l.und[k]);
+            return PS_ERR_NUMERIC;
+        }
+    return 0;
+}
+
+static int S_step(void *vs, const ps_step_ctx *ctx, ps_diag *d)
+{
+    sc_state *st = vs;
+    st->tick = ctx->tick;
+    st->week = ctx->week;
+    if (ctx->week == 0) sc_year_reset(st);
+    sc_citizen_pass(st);
+    sc_admission(st);
+    sc_actor_pass(st);
+    return S_check(st, d);
+}
+
+const ps_model_type sc_model_type = {
+    .name = "systems_change",
+    .scenario_keys = sc_scenario_keys,
+    .n_scenario_keys = 5,
+    .declare = sc_declare,
+    .load = sc_load,
+    .unload = sc_unload,
+    .population = sc_population,
+    .create = sc_create,
+    .step = S_step,
+    .destroy = sc_destroy,
+    .metric_names = sc_metric_names,
+    .observe = sc_observe,
+    .annual_names = sc_annual_names,
+    .observe_year = sc_observe_year,
+};

@@ -1,0 +1,209 @@
+/* One replication's state: allocation, the starting point taken from the
+ * place, and release. No allocation happens inside the tick loop except the
+ * growth of the request buffers (amortised). */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sc.h"
+
+void *sc_vec_push(sc_vec *v)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 256;
+        void *data = realloc(v->data, cap * v->size);
+        if (!data) return NULL;
+        v->data = data;
+        v->cap = cap;
+    }
+    return (char *)v->data + v->size * v->n++;
+}
+
+int sc_link_find(const sc_links *l, int from, int to)
+{
+    int lo = l->row[from], hi = l->row[from + 1] - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (l->to[mid] == to) return mid;
+        if (l->to[mid] < to) lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return -1;
+}
+
+void sc_links_rebuild_rows(sc_links *l, int n_actors)
+{
+    /* links are kept sorted by (from, to): an insertion sort keeps it so
+     * after the rare appends of new community actors */
+    for (int i = 1; i < l->n; i++) {
+        int j = i;
+        while (j > 0 && (l->from[j - 1] > l->from[j] ||
+                         (l->from[j - 1] == l->from[j] && l->to[j - 1] > l->to[j]))) {
+#define SWAP(T, arr) do { T t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t; } while (0)
+            SWAP(int, l->from);
+            SWAP(int, l->to);
+            SWAP(double, l->trust);
+            SWAP(double, l->und);
+            SWAP(double, l->dist);
+#undef SWAP
+            j--;
+        }
+    }
+    memset(l->row, 0, (size_t)(n_actors + 1) * sizeof *l->row);
+    for (int i = 0; i < l->n; i++) l->row[l->from[i] + 1]++;
+    for (int a = 0; a < n_actors; a++) l->row[a + 1] += l->row[a];
+}
+
+static double S_value_distance(const double *x, const double *y)
+{
+    double s = 0;
+    for (int k = 0; k < SC_VALUES; k++) s += x[k] > y[k] ? x[k] - y[k] : y[k] - x[k];
+    return s / SC_VALUES;
+}
+
+void sc_destroy(void *vs)
+{
+    sc_state *st = vs;
+    if (!st) return;
+    sc_citizens *c = &st->c;
+    free(c->sev); free(c->assets); free(c->engagement); free(c->z);
+    free(c->status); free(c->flags); free(c->follow_left); free(c->assess);
+    free(c->handoffs); free(c->max_needs); free(c->year_mask); free(c->hood);
+    free(c->relapse); free(c->lead); free(c->partner); free(c->episode_tick);
+    sc_actors *a = &st->a;
+    free(a->alive); free(a->kind); free(a->role); free(a->system); free(a->hood);
+    free(a->domains); free(a->budget); free(a->capacity); free(a->values);
+    free(a->p); free(a->p0); free(a->p_next); free(a->influence); free(a->perf);
+    free(a->asp); free(a->rej); free(a->cut); free(a->stress); free(a->avail);
+    free(a->cases); free(a->requests); free(a->turned_away); free(a->succ);
+    free(a->fail); free(a->joint_succ);
+    sc_links *l = &st->l;
+    free(l->from); free(l->to); free(l->trust); free(l->und); free(l->dist);
+    free(l->row); free(l->s); free(l->f);
+    free(st->hood_assets); free(st->hood_volunteers); free(st->hood_pop);
+    free(st->onset_hood);
+    free(st->entry_actor); free(st->entry_off); free(st->entry_cum);
+    if (st->req)
+        for (int t = 0; t < st->threads; t++) free(st->req[t].data);
+    if (st->ref)
+        for (int t = 0; t < st->threads; t++) free(st->ref[t].data);
+    free(st->req); free(st->ref);
+    free(st->reqs.data); free(st->refs.data);
+    free(st->tally);
+    free(st->tl_actor); free(st->tl_link); free(st->tl_hood);
+    free(st->metrics);
+    free(st->adj);
+    if (st->g) gsl_rng_free(st->g);
+    free(st);
+}
+
+#define ALLOC(ptr, count)                                                      \
+    do {                                                                       \
+        (ptr) = calloc((size_t)(count) + 1, sizeof *(ptr));                    \
+        if (!(ptr)) goto nomem;                                                \
+    } while (0)
+
+void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
+{
+    const sc_place *pl = vplace;
+    sc_state *st = calloc(1, sizeof *st);
+    if (!st) goto nomem;
+    st->pl = pl;
+    st->prm = &pl->prm;
+    st->key = key;
+    st->threads = omp_get_max_threads();
+    for (int k = 0; k < SC_MAX_DOMAINS; k++) st->surge[k] = 1;
+
+    size_t n = (size_t)pl->population;
+    int D = pl->D;
+    sc_citizens *c = &st->c;
+    c->n = n;
+    c->D = D;
+    ALLOC(c->sev, n * (size_t)D);
+    ALLOC(c->assets, n); ALLOC(c->engagement, n); ALLOC(c->z, n);
+    ALLOC(c->status, n); ALLOC(c->flags, n); ALLOC(c->follow_left, n);
+    ALLOC(c->assess, n); ALLOC(c->handoffs, n); ALLOC(c->max_needs, n);
+    ALLOC(c->year_mask, n); ALLOC(c->hood, n); ALLOC(c->relapse, n);
+    ALLOC(c->lead, n); ALLOC(c->partner, n * (size_t)D); ALLOC(c->episode_tick, n);
+
+    sc_actors *a = &st->a;
+    int cap_n = pl->A + pl->prm.max_new_actors;
+    a->n = pl->A;
+    a->cap_n = cap_n;
+    ALLOC(a->alive, cap_n); ALLOC(a->kind, cap_n); ALLOC(a->role, cap_n);
+    ALLOC(a->system, cap_n); ALLOC(a->hood, cap_n); ALLOC(a->domains, cap_n);
+    ALLOC(a->budget, cap_n); ALLOC(a->capacity, cap_n); ALLOC(a->values, cap_n);
+    ALLOC(a->p, cap_n); ALLOC(a->p0, cap_n); ALLOC(a->p_next, cap_n);
+    ALLOC(a->influence, cap_n); ALLOC(a->perf, cap_n); ALLOC(a->asp, cap_n);
+    ALLOC(a->rej, cap_n); ALLOC(a->cut, cap_n); ALLOC(a->stress, cap_n);
+    ALLOC(a->avail, cap_n); ALLOC(a->cases, cap_n); ALLOC(a->requests, cap_n);
+    ALLOC(a->turned_away, cap_n); ALLOC(a->succ, cap_n); ALLOC(a->fail, cap_n);
+    ALLOC(a->joint_succ, cap_n);
+    for (int i = 0; i < pl->A; i++) {
+        const sc_actor_spec *s = &pl->actors[i];
+        a->alive[i] = 1;
+        a->kind[i] = s->kind;
+        a->role[i] = s->role;
+        a->system[i] = s->system;
+        a->hood[i] = s->hood;
+        a->domains[i] = s->domains;
+        a->budget[i] = s->capacity;
+        memcpy(a->values[i], s->values, sizeof s->values);
+        memcpy(a->p[i], s->p, sizeof s->p);
+        memcpy(a->p0[i], s->p, sizeof s->p);
+        a->influence[i] = s->influence;
+        a->perf[i] = a->asp[i] = 0.5;
+        a->avail[i] = 1;
+    }
+
+    sc_links *l = &st->l;
+    int lcap = pl->L + 4 * pl->prm.max_new_actors;
+    l->n = pl->L;
+    l->cap_n = lcap;
+    ALLOC(l->from, lcap); ALLOC(l->to, lcap); ALLOC(l->trust, lcap);
+    ALLOC(l->und, lcap); ALLOC(l->dist, lcap); ALLOC(l->row, cap_n + 1);
+    ALLOC(l->s, lcap); ALLOC(l->f, lcap);
+    for (int i = 0; i < pl->L; i++) {
+        const sc_link_spec *s = &pl->links[i];
+        l->from[i] = s->from;
+        l->to[i] = s->to;
+        l->trust[i] = s->trust;
+        l->und[i] = s->understanding;
+        l->dist[i] = S_value_distance(pl->actors[s->from].values,
+                                      pl->actors[s->to].values);
+    }
+    sc_links_rebuild_rows(l, cap_n);
+
+    ALLOC(st->hood_assets, pl->H); ALLOC(st->hood_volunteers, pl->H);
+    ALLOC(st->hood_pop, pl->H); ALLOC(st->onset_hood, pl->H);
+    memcpy(st->hood_assets, pl->hood_assets, (size_t)pl->H * sizeof(double));
+    ALLOC(st->entry_actor, (size_t)D * (size_t)cap_n);
+    ALLOC(st->entry_off, D + 1);
+    ALLOC(st->entry_cum, (size_t)D * (size_t)pl->H * (size_t)cap_n);
+    ALLOC(st->req, st->threads); ALLOC(st->ref, st->threads);
+    for (int t = 0; t < st->threads; t++) {
+        st->req[t].size = sizeof(sc_request);
+        st->ref[t].size = sizeof(sc_referral);
+    }
+    st->reqs.size = sizeof(sc_request);
+    st->refs.size = sizeof(sc_referral);
+    ALLOC(st->tally, st->threads);
+    ALLOC(st->tl_actor, (size_t)st->threads * (size_t)cap_n * TA_N);
+    ALLOC(st->tl_link, (size_t)st->threads * (size_t)lcap * 2);
+    ALLOC(st->tl_hood, (size_t)st->threads * (size_t)pl->H);
+    ALLOC(st->metrics, pl->n_metrics);
+    ALLOC(st->adj, ((size_t)cap_n * (size_t)cap_n + 7) / 8);
+    st->adj_dirty = 1;
+    st->g = gsl_rng_alloc(ps_rng_philox);
+    if (!st->g) goto nomem;
+
+    sc_citizens_init(st);
+    sc_actor_snapshot(st);
+    return st;
+nomem:
+    ps_diag_add(d, PS_ERR_MEMORY, "", 0, "",
+                "out of memory creating a replication of %ld citizens",
+                pl->population);
+    sc_destroy(st);
+    return NULL;
+}
