@@ -269,7 +269,8 @@ int ps_cfg_check_keys(const config_setting_t *grp, const char *const *known,
 /* ---- overrides -------------------------------------------------------- */
 
 /* Finds the child of s named by one path component: a member name in a
- * group, "[i]" or "i" in a list or array, or the id of a group in a list. */
+ * group, "[i]" or "i" in a list or array, or the id (or else the name) of a
+ * group in a list. */
 static config_setting_t *S_child(config_setting_t *s, const char *part)
 {
     if (config_setting_is_group(s)) return config_setting_get_member(s, part);
@@ -288,7 +289,8 @@ static config_setting_t *S_child(config_setting_t *s, const char *part)
         config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
         const char *id;
         if (config_setting_is_group(e) &&
-            config_setting_lookup_string(e, "id", &id) && strcmp(id, part) == 0)
+            ((config_setting_lookup_string(e, "id", &id) && strcmp(id, part) == 0) ||
+             (config_setting_lookup_string(e, "name", &id) && strcmp(id, part) == 0)))
             return e;
     }
     return NULL;

@@ -8,7 +8,8 @@
  * `--set path=value` overrides are applied before validation: a registry
  * path sets a parameter; any other dotted path edits the scenario tree
  * (list elements by index, "actors.[2].capacity", or by id,
- * "actors.police.capacity"). Errors in overridden values name "--set". */
+ * "actors.police.capacity", or by name, "needs.domains.housing.onset").
+ * Errors in overridden values name "--set". */
 #ifndef PS_SCENARIO_H
 #define PS_SCENARIO_H
 

@@ -74,7 +74,7 @@ typedef struct sc_params {
     double rej_weight, cut_decay;
     double trust_alpha, trust_omega, trust_delta, trust_floor, trust_default;
     double u_beta, u_delta, lambda_G;
-    double zeta;
+    double zeta, influence_anchor;
     double lambda_I, iota, new_capacity;
     int max_new_actors;
     int commission_period;
@@ -107,6 +107,7 @@ typedef struct sc_link_spec {
 typedef struct sc_place {
     sc_params prm;
     long population;
+    double capacity_scale; /* population / capacity_reference */
     int D;
     char domain_name[SC_MAX_DOMAINS][32];
     double onset[SC_MAX_DOMAINS];     /* hazard per week */
@@ -139,6 +140,8 @@ typedef struct sc_actors {
     int *kind, *role, *system, *hood;
     uint32_t *domains;
     double *budget;      /* base capacity after cuts and commissioning */
+    double *visibility;  /* how readily citizens find the actor: its initial capacity */
+    double *influence0;  /* the scenario's influence (institutional role) */
     double *capacity;    /* effective capacity this tick */
     double (*values)[SC_VALUES];
     double (*p)[SC_K], (*p0)[SC_K], (*p_next)[SC_K];
@@ -168,7 +171,19 @@ typedef struct sc_citizens {
     int16_t *lead;
     int16_t *partner;    /* n * D */
     int32_t *episode_tick;
+    /* services that already hold the citizen's story this episode: bit
+     * (actor mod 32); exact for places of up to 32 actors */
+    uint32_t *told;
 } sc_citizens;
+
+/* Counts an assessment by actor a unless a already has the story. */
+static inline void sc_assess(sc_citizens *c, size_t i, int a)
+{
+    uint32_t bit = 1u << ((unsigned)a & 31u);
+    if (c->told[i] & bit) return;
+    c->told[i] |= bit;
+    if (c->assess[i] < 255) c->assess[i]++;
+}
 
 typedef struct sc_request {
     int32_t citizen;
@@ -198,10 +213,12 @@ typedef struct sc_tally {
     int64_t unmet;                     /* citizens with a need not served */
     int64_t unmet_domain[SC_MAX_DOMAINS];
     int64_t episodes_closed, assess_sum, handoff_sum;
-    int64_t episodes_closed_3, assess_sum_3;
+    /* by the most needs the episode had at once: [1], [2], [3] = 3+ */
+    int64_t episodes_by_needs[4], assess_by_needs[4];
     int64_t first_support_n, first_support_weeks;
     int64_t setbacks, reengaged;
     int64_t joint_succ, joint_total;
+    int64_t referral_offers, referral_taken;
     int64_t volunteers_new;
     int64_t dropouts, early_closures;
     int64_t onsets;
@@ -270,6 +287,7 @@ void sc_actor_snapshot(sc_state *st);
 double sc_system_index(const sc_state *st, int k, int system);
 double sc_statutory_index(const sc_state *st, int k);
 double sc_trust_density(const sc_state *st);
+double sc_convening(sc_state *st, int a, int b);
 double sc_leadership_entropy(const sc_state *st);
 
 /* sc_shocks.c: events that interventions (and tests) apply between ticks */

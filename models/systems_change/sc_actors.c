@@ -70,12 +70,16 @@ double sc_trust_density(const sc_state *st)
 double sc_leadership_entropy(const sc_state *st)
 {
     const sc_actors *A = &st->a;
-    double h = 0;
+    double h = 0, total = 0;
     int n = 0;
-    for (int a = 0; a < A->n; a++) {
-        if (!A->alive[a]) continue;
-        n++;
-        if (A->influence[a] > 0) h -= A->influence[a] * log(A->influence[a]);
+    for (int a = 0; a < A->n; a++)
+        if (A->alive[a]) {
+            n++;
+            total += A->influence[a];
+        }
+    for (int a = 0; a < A->n && total > 0; a++) {
+        double l = A->influence[a] / total;
+        if (A->alive[a] && l > 0) h -= l * log(l);
     }
     return n > 1 ? h / log((double)n) : 0;
 }
@@ -101,23 +105,15 @@ static void S_rebuild_adjacency(sc_state *st)
 
 /* Convening by common partners (G): the influence of actors linked to both
  * a and b. */
-static double S_convening(const sc_state *st, int a, int b)
+double sc_convening(sc_state *st, int a, int b)
 {
+    if (st->adj_dirty) S_rebuild_adjacency(st);
     double s = 0;
     for (int k = st->l.row[a]; k < st->l.row[a + 1]; k++) {
         int c = st->l.to[k];
         if (c != b && st->a.alive[c] && S_adj(st, b, c)) s += st->a.influence[c];
     }
     return s;
-}
-
-static void S_renormalise_influence(sc_actors *A)
-{
-    double total = 0;
-    for (int a = 0; a < A->n; a++)
-        if (A->alive[a]) total += A->influence[a];
-    for (int a = 0; a < A->n; a++)
-        A->influence[a] = A->alive[a] && total > 0 ? A->influence[a] / total : 0;
 }
 
 static void S_dispositions(sc_state *st)
@@ -164,7 +160,7 @@ static void S_trust(sc_state *st)
     for (int k = 0; k < l->n; k++) {
         int a = l->from[k], b = l->to[k];
         if (!A->alive[a] || !A->alive[b]) continue;
-        double conv = 1 + P->lambda_G * S_convening(st, a, b);
+        double conv = 1 + P->lambda_G * sc_convening(st, a, b);
         int64_t n = l->s[k] + l->f[k];
         double tau = l->trust[k], u = l->und[k];
         if (n > 0) {
@@ -183,33 +179,44 @@ static void S_trust(sc_state *st)
     }
 }
 
+/* Influence (G): it flows toward actors whose joint work succeeds in
+ * proportion to P_G, concentrates on the already influential otherwise, and
+ * is pulled back toward the scenario's roles. Each target sums to 1 over the
+ * live actors, so total influence relaxes toward 1: when a leader leaves,
+ * its influence is a vacuum that the others fill over months, rather than
+ * being handed out at once. */
 static void S_influence(sc_state *st, double PG)
 {
     const sc_params *P = st->prm;
     sc_actors *A = &st->a;
     int64_t joint = 0;
-    double l2 = 0;
+    double l2 = 0, l0 = 0, total = 0;
     for (int a = 0; a < A->n; a++) {
         if (!A->alive[a]) continue;
         joint += A->joint_succ[a];
         l2 += A->influence[a] * A->influence[a];
+        l0 += A->influence0[a];
+        total += A->influence[a];
     }
     for (int a = 0; a < A->n; a++) {
         if (!A->alive[a]) continue;
-        double conv = joint > 0 ? (double)A->joint_succ[a] / (double)joint : A->influence[a];
+        double conv = joint > 0   ? (double)A->joint_succ[a] / (double)joint
+                      : total > 0 ? A->influence[a] / total
+                                  : 0;
         double conc = l2 > 0 ? A->influence[a] * A->influence[a] / l2 : 0;
+        double anchor = l0 > 0 ? A->influence0[a] / l0 : 0;
         A->influence[a] = (1 - P->zeta) * A->influence[a] +
-                          P->zeta * (PG * conv + (1 - PG) * conc);
+                          P->zeta * (PG * conv + (1 - PG) * conc) +
+                          P->influence_anchor * (anchor - A->influence[a]);
     }
-    S_renormalise_influence(A);
 }
 
-/* The demand an actor sees: its open cases plus its share of the unmet
- * need in the domains it serves. */
+/* The demand an actor sees: its open cases, the requests it turns away
+ * (EWMA), and its share of the unmet need in the domains it serves. */
 static double S_demand(const sc_state *st, int a, const int64_t *servers)
 {
     const sc_actors *A = &st->a;
-    double da = (double)A->cases[a];
+    double da = (double)A->cases[a] + A->rej[a];
     for (int d = 0; d < st->pl->D; d++)
         if ((A->domains[a] & (1u << d)) && servers[d])
             da += (double)st->unmet_domain[d] / (double)servers[d];
@@ -268,7 +275,9 @@ static void S_new_community_actor(sc_state *st, double PI)
     A->system[n] = -1;
     A->hood[n] = -1;
     A->domains[n] = 1u << worst;
-    A->budget[n] = P->new_capacity;
+    A->budget[n] = P->new_capacity * st->pl->capacity_scale;
+    A->visibility[n] = A->budget[n];
+    A->influence0[n] = 0.01;
     double vmean[SC_VALUES] = {0};
     int alive = 0;
     for (int a = 0; a < n; a++) {
@@ -278,12 +287,13 @@ static void S_new_community_actor(sc_state *st, double PI)
     }
     for (int k = 0; k < SC_VALUES; k++) A->values[n][k] = alive ? vmean[k] / alive : 0.5;
     for (int k = 0; k < SC_K; k++) A->p[n][k] = A->p0[n][k] = sc_system_index(st, k, -1);
+    /* it takes its small influence from the others, so the total stays */
+    for (int a = 0; a < n; a++) A->influence[a] *= 0.99;
     A->influence[n] = 0.01;
     A->perf[n] = A->asp[n] = 0.5;
     A->avail[n] = 1;
     A->n++;
     st->a.n_new++;
-    S_renormalise_influence(A);
     /* linked both ways to the two leading conveners */
     int top[2] = {-1, -1};
     for (int a = 0; a < n; a++) {
@@ -388,7 +398,7 @@ void sc_actor_snapshot(sc_state *st)
             for (int j = lo; j < hi; j++) {
                 int a = st->entry_actor[j];
                 double prox = A->hood[a] < 0 ? 1 : (A->hood[a] == h ? P->local_weight : P->away_weight);
-                c += A->capacity[a] * prox;
+                c += (A->capacity[a] > 0 ? A->visibility[a] : 0) * prox;
                 cum[j - lo] = c;
             }
         }

@@ -3,8 +3,9 @@
  * an actor with more requests than free places rations them by its p_A
  * (low A admits the simplest cases first, high A the most severe); warm
  * referrals are then offered to partners in proportion to trust times free
- * capacity, and taken up with probability equal to trust, so untrusted
- * referrals wait (the direct channel of E, amendment 7b). */
+ * capacity, and taken up with probability trust (1 + lambda_G conv), so
+ * untrusted referrals wait (the direct channel of E, amendment 7b) unless
+ * common partners who convene vouch for them (G). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,19 @@ static double S_free(const sc_actors *A, int a)
     return A->capacity[a] - (double)A->cases[a];
 }
 
+/* A service taking a citizen on: in a place that acknowledges issues as
+ * systemic (C), the story already told to another service this episode
+ * reaches the new one with probability p_C of the new service (always with
+ * information sharing); otherwise the citizen is assessed again. */
+static void S_take_story(sc_state *st, size_t i, int a, sc_draws *r)
+{
+    sc_citizens *c = &st->c;
+    if (c->told[i] && (st->prm->information_sharing || sc_u(r) < st->a.p[a][P_C]))
+        c->told[i] |= 1u << ((unsigned)a & 31u);
+    else
+        sc_assess(c, i, a);
+}
+
 static void S_admit(sc_state *st, const sc_request *rq)
 {
     const sc_params *P = st->prm;
@@ -74,7 +88,7 @@ static void S_admit(sc_state *st, const sc_request *rq)
         if (c->status[i] != ST_UNMET) return;
         c->status[i] = ST_SUPPORTED;
         c->lead[i] = (int16_t)a;
-        if (c->assess[i] < 255) c->assess[i]++;
+        S_take_story(st, i, a, &r);
         if (!(c->flags[i] & CF_FIRST_SUPPORT_DONE)) {
             c->flags[i] |= CF_FIRST_SUPPORT_DONE;
             st->sum.first_support_n++;
@@ -104,7 +118,7 @@ static void S_admit(sc_state *st, const sc_request *rq)
         int d = rq->domain;
         if (c->status[i] != ST_SUPPORTED || partner[d] != PARTNER_SIGNPOSTED) return;
         partner[d] = (int16_t)a;
-        if (c->assess[i] < 255) c->assess[i]++; /* no story travels with a signpost */
+        S_take_story(st, i, a, &r);
         A->cases[a]++;
     }
     st->admitted_tick++;
@@ -160,11 +174,29 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
         x -= tr * f;
         if (x < 0) break;
     }
-    if (chosen < 0 || sc_u(r) >= trust) return; /* not taken up this week */
+    if (chosen < 0) return;
+    int link = sc_link_find(&st->l, lead, chosen);
+    st->sum.joint_total++;
+    st->sum.referral_offers++;
+    /* G: common partners who convene vouch for the referral */
+    double uptake = trust * (1 + P->lambda_G * sc_convening(st, lead, chosen));
+    if (sc_u(r) >= uptake) {
+        /* not taken up this week: a failure of joint work on the link */
+        if (link >= 0) st->l.f[link]++;
+        A->fail[chosen]++;
+        return;
+    }
+    st->sum.joint_succ++;
+    st->sum.referral_taken++;
+    if (link >= 0) st->l.s[link]++;
     partner[d] = (int16_t)chosen;
     A->cases[chosen]++;
-    int info = P->information_sharing || sc_u(r) < trust;
-    if (!info && c->assess[i] < 255) c->assess[i]++;
+    /* the lead hands the story over in person with probability trust;
+     * failing that, it may still reach the partner through the system */
+    if (P->information_sharing || sc_u(r) < trust)
+        c->told[i] |= 1u << ((unsigned)chosen & 31u);
+    else
+        S_take_story(st, i, chosen, r);
 }
 
 void sc_admission(sc_state *st)

@@ -53,6 +53,7 @@ static void S_init_citizen(sc_state *st, size_t i, gsl_rng *g, uint32_t stream,
     c->relapse[i] = 0;
     c->lead[i] = -1;
     c->episode_tick[i] = 0;
+    c->told[i] = 0;
     float *sev = &c->sev[i * (size_t)D];
     int16_t *partner = &c->partner[i * (size_t)D];
     int n_act = 0;
@@ -143,6 +144,7 @@ static void S_push_request(sc_vec *v, size_t i, int actor, int domain,
 static void S_start_episode(sc_citizens *c, size_t i, int n_act, int tick)
 {
     c->assess[i] = 0;
+    c->told[i] = 0;
     c->handoffs[i] = 0;
     c->max_needs[i] = (uint8_t)n_act;
     c->episode_tick[i] = tick;
@@ -289,9 +291,9 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             s = 0;
             act &= ~(1u << d);
             c->relapse[i] |= (uint16_t)(1u << d);
-            if (partner[d] >= 0 || partner[d] == PARTNER_PENDING ||
-                partner[d] == PARTNER_SIGNPOSTED)
-                partner[d] = PARTNER_NONE;
+            /* a partner stays with the case: if the need comes back while
+             * the case is open, the same team picks it up */
+            if (partner[d] < 0) partner[d] = PARTNER_NONE;
         }
         sev[d] = (float)s;
     }
@@ -331,9 +333,10 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             t->episodes_closed++;
             t->assess_sum += c->assess[i];
             t->handoff_sum += c->handoffs[i];
-            if (c->max_needs[i] >= 3) {
-                t->episodes_closed_3++;
-                t->assess_sum_3 += c->assess[i];
+            {
+                int b = c->max_needs[i] >= 3 ? 3 : c->max_needs[i];
+                t->episodes_by_needs[b]++;
+                t->assess_by_needs[b] += c->assess[i];
             }
             T->ta[(size_t)lead * TA_N + TA_SUCC]++;
             e += P->eng_gain * (1 - e);
@@ -350,8 +353,10 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
         }
         {
             double stress2 = 2 * A->stress[lead];
+            /* A: a stressed, organisation-focused lead closes cases early,
+             * complex ones first (in proportion to their needs) */
             double p_early = P->early_close * (1 - A->p[lead][P_A]) *
-                             (stress2 < 1 ? stress2 : 1);
+                             (stress2 < 1 ? stress2 : 1) * n_act / 2.0;
             double p_drop = P->dropout * (1 - A->p[lead][P_D]) *
                             ((c->flags[i] & CF_OUT_OF_AREA) ? 2 : 1);
             double ux = sc_u(&r);

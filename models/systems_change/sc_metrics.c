@@ -17,10 +17,11 @@ static const char *const S_base_names[] = {
     "prevalence_1plus", "prevalence_2plus", "prevalence_3plus",
     "unmet_share", "unmet_share_of_needs",
     "weeks_to_first_support", "first_supports",
-    "episodes_closed", "assessments_per_episode", "assessments_per_episode_3plus",
+    "episodes_closed", "assessments_per_episode", "assessments_per_episode_1",
+    "assessments_per_episode_2", "assessments_per_episode_3plus",
     "handoffs_per_episode",
     "requests", "admitted", "turned_away",
-    "setbacks", "reengaged_share", "joint_work_success",
+    "setbacks", "reengaged_share", "joint_work_success", "referral_uptake",
     "open_cases", "capacity_total", "community_capacity", "community_assets",
     "actors_active", "onsets", "dropouts", "early_closures", "volunteers"};
 enum { S_N_BASE = sizeof S_base_names / sizeof *S_base_names };
@@ -84,7 +85,8 @@ void sc_observe(const void *vs, double *row)
     row[m++] = (double)t->first_support_n;
     row[m++] = (double)t->episodes_closed;
     row[m++] = S_ratio((double)t->assess_sum, (double)t->episodes_closed);
-    row[m++] = S_ratio((double)t->assess_sum_3, (double)t->episodes_closed_3);
+    for (int b = 1; b <= 3; b++)
+        row[m++] = S_ratio((double)t->assess_by_needs[b], (double)t->episodes_by_needs[b]);
     row[m++] = S_ratio((double)t->handoff_sum, (double)t->episodes_closed);
     int64_t requests = 0, cases = 0;
     double capacity = 0;
@@ -102,6 +104,7 @@ void sc_observe(const void *vs, double *row)
     row[m++] = (double)t->setbacks;
     row[m++] = S_ratio((double)t->reengaged, (double)t->setbacks);
     row[m++] = S_ratio((double)t->joint_succ, (double)t->joint_total);
+    row[m++] = S_ratio((double)t->referral_taken, (double)t->referral_offers);
     row[m++] = (double)cases;
     row[m++] = capacity;
     row[m++] = st->community_capacity;

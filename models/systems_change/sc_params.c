@@ -29,7 +29,7 @@ int sc_declare(ps_params *reg)
     /* needs (section 4, step 1) */
     D("needs.initial_severity", s0, 0.4, 0.06, 1, "severity",
       "severity of a new need");
-    D("needs.kappa_onset", kappa_onset, 0.5, 0, 100, "multiplier",
+    D("needs.kappa_onset", kappa_onset, 0.05, 0, 100, "multiplier",
       "knock-on of active needs on the onset of others (scales W)");
     D("needs.kappa_growth", kappa_growth, 0.5, 0, 100, "multiplier",
       "knock-on of active needs on the growth of unmet ones");
@@ -96,7 +96,7 @@ int sc_declare(ps_params *reg)
     D("cases.out_of_area", out_of_area, 0.3, 0, 1, "share",
       "chance of an out-of-area placement, times (1 - p_D) of the lead");
     D("cases.early_close", early_close, 0.02, 0, 1, "per week",
-      "early closure chance, times (1 - p_A) min(1, 2 stress)");
+      "early closure chance, times (1 - p_A) min(1, 2 stress) needs / 2");
     I("switches.follow_up_weeks", follow_up_weeks, 26, 0, 250, "weeks",
       "follow-up window after a case closes");
     B("switches.single_front_door", single_front_door, 0,
@@ -156,10 +156,12 @@ int sc_declare(ps_params *reg)
       "growth of understanding with joint work, times p_E");
     D("understanding.delta", u_delta, 0.02, 0, 1, "per week",
       "decay of understanding");
-    D("leadership.lambda_G", lambda_G, 1, 0, 100, "multiplier",
+    D("leadership.lambda_G", lambda_G, 3, 0, 100, "multiplier",
       "convening by common partners speeds trust and understanding");
     D("leadership.zeta", zeta, 0.02, 0, 1, "per week",
       "speed of influence change");
+    D("leadership.anchor", influence_anchor, 0.01, 0, 1, "per week",
+      "pull of influence back toward the scenario's (institutional) roles");
 
     /* letting go, community capacity, commissioning, assets (I, B, F) */
     D("community.lambda_I", lambda_I, 1, 0, 100, "multiplier",

@@ -355,15 +355,21 @@ void *sc_load(const ps_scenario *s, const ps_params *reg, ps_diag *d)
     }
     ps_params_write(reg, &pl->prm);
     pl->front_door = -1;
+    pl->capacity_scale = 1;
     const config_setting_t *root = config_root_setting(&s->cfg);
 
     const config_setting_t *pop = S_group(root, "population", CONFIG_TYPE_GROUP, d);
     if (pop) {
-        static const char *const keys[] = {"size"};
-        ps_cfg_check_keys(pop, keys, 1, d);
-        long long n;
+        static const char *const keys[] = {"size", "capacity_reference"};
+        ps_cfg_check_keys(pop, keys, 2, d);
+        long long n, ref;
         if (ps_cfg_int(pop, "size", 1, 0, 100, 200000000LL, &n, d) > 0)
             pl->population = (long)n;
+        /* capacities are given for a reference population; a run at another
+         * size (a quick test at 20,000 adults) scales them with it */
+        if (ps_cfg_int(pop, "capacity_reference", 0, pl->population, 100, 200000000LL, &ref,
+                       d) >= 0 && ref > 0)
+            pl->capacity_scale = (double)pl->population / (double)ref;
     }
     const config_setting_t *needs = S_group(root, "needs", CONFIG_TYPE_GROUP, d);
     if (needs) S_load_needs(pl, needs, d);

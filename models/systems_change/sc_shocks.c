@@ -21,10 +21,7 @@ void sc_actor_depart(sc_state *st, int actor)
     sc_actors *A = &st->a;
     if (actor < 0 || actor >= A->n || !A->alive[actor]) return;
     A->alive[actor] = 0;
-    A->influence[actor] = 0;
-    double total = 0;
-    for (int a = 0; a < A->n; a++) total += A->influence[a];
-    for (int a = 0; a < A->n && total > 0; a++) A->influence[a] /= total;
+    A->influence[actor] = 0; /* a vacuum the others fill over time */
     sc_links *l = &st->l;
     int k = 0;
     for (int j = 0; j < l->n; j++) {

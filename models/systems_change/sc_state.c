@@ -69,10 +69,10 @@ void sc_destroy(void *vs)
     free(c->sev); free(c->assets); free(c->engagement); free(c->z);
     free(c->status); free(c->flags); free(c->follow_left); free(c->assess);
     free(c->handoffs); free(c->max_needs); free(c->year_mask); free(c->hood);
-    free(c->relapse); free(c->lead); free(c->partner); free(c->episode_tick);
+    free(c->relapse); free(c->lead); free(c->partner); free(c->episode_tick); free(c->told);
     sc_actors *a = &st->a;
     free(a->alive); free(a->kind); free(a->role); free(a->system); free(a->hood);
-    free(a->domains); free(a->budget); free(a->capacity); free(a->values);
+    free(a->domains); free(a->budget); free(a->visibility); free(a->influence0); free(a->capacity); free(a->values);
     free(a->p); free(a->p0); free(a->p_next); free(a->influence); free(a->perf);
     free(a->asp); free(a->rej); free(a->cut); free(a->stress); free(a->avail);
     free(a->cases); free(a->requests); free(a->turned_away); free(a->succ);
@@ -124,7 +124,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(c->status, n); ALLOC(c->flags, n); ALLOC(c->follow_left, n);
     ALLOC(c->assess, n); ALLOC(c->handoffs, n); ALLOC(c->max_needs, n);
     ALLOC(c->year_mask, n); ALLOC(c->hood, n); ALLOC(c->relapse, n);
-    ALLOC(c->lead, n); ALLOC(c->partner, n * (size_t)D); ALLOC(c->episode_tick, n);
+    ALLOC(c->lead, n); ALLOC(c->partner, n * (size_t)D); ALLOC(c->episode_tick, n); ALLOC(c->told, n);
 
     sc_actors *a = &st->a;
     int cap_n = pl->A + pl->prm.max_new_actors;
@@ -132,7 +132,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     a->cap_n = cap_n;
     ALLOC(a->alive, cap_n); ALLOC(a->kind, cap_n); ALLOC(a->role, cap_n);
     ALLOC(a->system, cap_n); ALLOC(a->hood, cap_n); ALLOC(a->domains, cap_n);
-    ALLOC(a->budget, cap_n); ALLOC(a->capacity, cap_n); ALLOC(a->values, cap_n);
+    ALLOC(a->budget, cap_n); ALLOC(a->visibility, cap_n); ALLOC(a->influence0, cap_n); ALLOC(a->capacity, cap_n); ALLOC(a->values, cap_n);
     ALLOC(a->p, cap_n); ALLOC(a->p0, cap_n); ALLOC(a->p_next, cap_n);
     ALLOC(a->influence, cap_n); ALLOC(a->perf, cap_n); ALLOC(a->asp, cap_n);
     ALLOC(a->rej, cap_n); ALLOC(a->cut, cap_n); ALLOC(a->stress, cap_n);
@@ -147,7 +147,9 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
         a->system[i] = s->system;
         a->hood[i] = s->hood;
         a->domains[i] = s->domains;
-        a->budget[i] = s->capacity;
+        a->budget[i] = s->capacity * pl->capacity_scale;
+        a->visibility[i] = a->budget[i];
+        a->influence0[i] = s->influence;
         memcpy(a->values[i], s->values, sizeof s->values);
         memcpy(a->p[i], s->p, sizeof s->p);
         memcpy(a->p0[i], s->p, sizeof s->p);

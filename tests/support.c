@@ -1,0 +1,183 @@
+#include "support.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "systems_change.h"
+
+int tp_load(tp_place *tp, const char *path, const char *const *sets, size_t n_sets)
+{
+    memset(tp, 0, sizeof *tp);
+    ps_diag_init(&tp->diag);
+    char full[1024];
+    snprintf(full, sizeof full, "%s/%s", PLACESIM_SOURCE_DIR, path);
+    tp->reg = ps_params_create();
+    if (!tp->reg || sc_model_type.declare(tp->reg) != 0) return -1;
+    if (ps_scenario_open(&tp->scen, full, tp->reg, sc_model_type.scenario_keys,
+                         sc_model_type.n_scenario_keys, sets, n_sets, &tp->diag) != 0)
+        return -1;
+    tp->place = sc_model_type.load(&tp->scen, tp->reg, &tp->diag);
+    return tp->place ? 0 : -1;
+}
+
+void tp_free(tp_place *tp)
+{
+    if (tp->place) sc_model_type.unload(tp->place);
+    ps_scenario_close(&tp->scen);
+    ps_params_free(tp->reg);
+    memset(tp, 0, sizeof *tp);
+}
+
+void tp_set_all_p(tp_place *tp, int k, double v)
+{
+    for (int a = 0; a < tp->place->A; a++) tp->place->actors[a].p[k] = v;
+}
+
+size_t tp_n_metrics(const tp_place *tp) { return tp->place->n_metrics; }
+
+size_t tp_metric(const tp_place *tp, const char *name)
+{
+    for (size_t i = 0; i < tp->place->n_metrics; i++)
+        if (strcmp(tp->place->metric_names[i], name) == 0) return i;
+    fprintf(stderr, "no metric %s\n", name);
+    abort();
+}
+
+int tp_check_state(const sc_state *st, char *why, size_t size)
+{
+    const sc_citizens *c = &st->c;
+    const int D = c->D;
+    for (size_t i = 0; i < c->n; i++) {
+        for (int d = 0; d < D; d++) {
+            float s = c->sev[i * (size_t)D + (size_t)d];
+            if (!(s == 0 || (s >= st->prm->threshold && s <= 1))) {
+                snprintf(why, size, "citizen %zu sev[%d] = %g", i, d, s);
+                return -1;
+            }
+        }
+        if (!(c->assets[i] >= 0 && c->assets[i] <= 1) ||
+            !(c->engagement[i] >= 0 && c->engagement[i] <= 1) || !(c->z[i] > 0) ||
+            c->status[i] > ST_FOLLOW_UP || c->hood[i] >= st->pl->H ||
+            c->lead[i] >= st->a.n) {
+            snprintf(why, size, "citizen %zu: assets %g engagement %g z %g status %d lead %d", i,
+                     c->assets[i], c->engagement[i], c->z[i], c->status[i], c->lead[i]);
+            return -1;
+        }
+        if (c->status[i] == ST_SUPPORTED && (c->lead[i] < 0 || !st->a.alive[c->lead[i]])) {
+            snprintf(why, size, "citizen %zu supported without a live lead", i);
+            return -1;
+        }
+    }
+    long pop = 0;
+    for (int h = 0; h < st->pl->H; h++) pop += st->hood_pop[h];
+    if (pop != (long)c->n || (long)c->n != st->pl->population) {
+        snprintf(why, size, "population %ld, citizens %zu", pop, c->n);
+        return -1;
+    }
+    const sc_actors *A = &st->a;
+    double inf = 0;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        for (int k = 0; k < SC_K; k++)
+            if (!(A->p[a][k] >= 0 && A->p[a][k] <= 1)) {
+                snprintf(why, size, "actor %d p[%d] = %g", a, k, A->p[a][k]);
+                return -1;
+            }
+        if (!(A->influence[a] >= 0 && A->influence[a] <= 1) || !(A->budget[a] >= 0) ||
+            !(A->capacity[a] >= 0) || !(A->stress[a] >= 0 && A->stress[a] <= 2) ||
+            !(A->perf[a] >= 0 && A->perf[a] <= 1) || !isfinite(A->rej[a])) {
+            snprintf(why, size, "actor %d: influence %g budget %g stress %g perf %g", a,
+                     A->influence[a], A->budget[a], A->stress[a], A->perf[a]);
+            return -1;
+        }
+        inf += A->influence[a];
+    }
+    if (!(inf > 0 && inf <= 1 + 1e-9)) {
+        snprintf(why, size, "influence sums to %.12g", inf);
+        return -1;
+    }
+    for (int k = 0; k < st->l.n; k++)
+        if (!(st->l.trust[k] >= 0 && st->l.trust[k] <= 1 && st->l.und[k] >= 0 &&
+              st->l.und[k] <= 1)) {
+            snprintf(why, size, "link %d trust %g und %g", k, st->l.trust[k], st->l.und[k]);
+            return -1;
+        }
+    for (int h = 0; h < st->pl->H; h++)
+        if (!(st->hood_assets[h] >= 0 && st->hood_assets[h] <= 1)) {
+            snprintf(why, size, "hood %d assets %g", h, st->hood_assets[h]);
+            return -1;
+        }
+    return 0;
+}
+
+int tp_run(const tp_place *tp, unsigned rep, tp_event ev, void *ctx, double *rows, int check)
+{
+    const ps_run_settings *run = &tp->scen.run;
+    size_t nm = tp->place->n_metrics;
+    ps_diag d;
+    ps_diag_init(&d);
+    ps_step_ctx sc;
+    sc.key = ps_rng_key_make(run->seed, rep);
+    sc_state *st = sc_model_type.create(tp->place, sc.key, &d);
+    if (!st) return -1;
+    int rc = 0;
+    for (int tick = 0; tick < run->warmup + run->weeks && rc == 0; tick++) {
+        sc.tick = tick;
+        sc.week = tick - run->warmup;
+        if (sc.week == 0 && rows) sc_model_type.observe(st, rows);
+        if (sc.week >= 0 && ev) ev(st, sc.week, ctx);
+        rc = sc_model_type.step(st, &sc, &d);
+        if (rc) break;
+        if (sc.week >= 0 && rows) sc_model_type.observe(st, rows + (size_t)(sc.week + 1) * nm);
+        if (sc.week >= 0 && (sc.week + 1) % 52 == 0) {
+            double yr[16];
+            sc_model_type.observe_year(st, 0, yr);
+        }
+        if (check) {
+            char why[256];
+            if (tp_check_state(st, why, sizeof why) != 0) {
+                fprintf(stderr, "tick %d: %s\n", tick, why);
+                rc = -1;
+            }
+        }
+    }
+    sc_model_type.destroy(st);
+    return rc;
+}
+
+double tp_mean(const tp_place *tp, const double *rows, size_t m, int from, int to)
+{
+    size_t nm = tp->place->n_metrics;
+    double s = 0;
+    int n = 0;
+    for (int w = from; w < to; w++) {
+        double v = rows[(size_t)w * nm + m];
+        if (!isnan(v)) {
+            s += v;
+            n++;
+        }
+    }
+    return n ? s / n : NAN;
+}
+
+int tp_reps(int normal)
+{
+    /* the same under sanitizers: the runs are deterministic, so the
+     * statistics (and their margins) are exactly those of the release build */
+    return normal;
+}
+
+void tp_paired(const double *x, const double *y, int n, double *mean, double *half)
+{
+    double s = 0, ss = 0;
+    for (int i = 0; i < n; i++) s += x[i] - y[i];
+    double m = s / n;
+    for (int i = 0; i < n; i++) ss += (x[i] - y[i] - m) * (x[i] - y[i] - m);
+    double sd = n > 1 ? sqrt(ss / (n - 1)) : 0;
+    *mean = m;
+    *half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) * sd / sqrt((double)n) : INFINITY;
+}

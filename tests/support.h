@@ -1,0 +1,53 @@
+/* Shared helpers for the model tests: load a scenario with overrides, run
+ * replications with events applied between ticks, read metrics. */
+#ifndef TEST_SUPPORT_H
+#define TEST_SUPPORT_H
+
+#include <stddef.h>
+
+#include "params.h"
+#include "sc.h"
+#include "scenario.h"
+
+typedef struct tp_place {
+    ps_params *reg;
+    ps_scenario scen;
+    sc_place *place;
+    ps_diag diag;
+} tp_place;
+
+/* Loads path (relative to the source tree) with "path=value" overrides;
+ * returns 0, or -1 with the problems in tp->diag. */
+int tp_load(tp_place *tp, const char *path, const char *const *sets, size_t n_sets);
+void tp_free(tp_place *tp);
+
+/* Sets precondition k of every actor (start and anchor) to v. */
+void tp_set_all_p(tp_place *tp, int k, double v);
+
+/* An event applied before the tick of reported week `week` (0..weeks-1). */
+typedef void (*tp_event)(sc_state *st, int week, void *ctx);
+
+/* Runs replication rep; rows receives (weeks + 1) x n_metrics values.
+ * check, when non-zero, verifies every citizen and actor after every tick
+ * and returns -1 at the first value out of range. */
+int tp_run(const tp_place *tp, unsigned rep, tp_event ev, void *ctx, double *rows,
+           int check);
+
+size_t tp_metric(const tp_place *tp, const char *name);
+size_t tp_n_metrics(const tp_place *tp);
+
+/* Every value of the state in its range, and the population conserved:
+ * returns 0 or -1 with a description in why. */
+int tp_check_state(const sc_state *st, char *why, size_t size);
+
+/* Mean of metric m over reported weeks [from, to). */
+double tp_mean(const tp_place *tp, const double *rows, size_t m, int from, int to);
+
+/* Replications of the statistical tests. */
+int tp_reps(int normal);
+
+/* Paired statistics of x[i] - y[i]: mean, and the half width of the 95 %
+ * t-interval. */
+void tp_paired(const double *x, const double *y, int n, double *mean, double *half);
+
+#endif
