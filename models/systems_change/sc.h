@@ -277,6 +277,8 @@ void sc_links_rebuild_rows(sc_links *l, int n_actors);
 void sc_citizens_init(sc_state *st);
 void sc_citizen_pass(sc_state *st);
 void sc_year_reset(sc_state *st);
+/* Tallies the metrics of the state as it is (before the first tick). */
+void sc_census(sc_state *st);
 
 /* sc_admission.c */
 void sc_admission(sc_state *st);

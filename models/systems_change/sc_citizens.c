@@ -182,6 +182,52 @@ typedef struct {
     gsl_rng *g;
 } S_thread;
 
+/* The citizen's contribution to the week's metrics: wellbeing by
+ * complexity, prevalence and unmet need. */
+static void S_tally(const sc_state *st, size_t i, sc_tally *t)
+{
+    const sc_place *pl = st->pl;
+    const sc_actors *A = &st->a;
+    const sc_citizens *c = &st->c;
+    const int D = pl->D;
+    const float *sev = &c->sev[i * (size_t)D];
+    const int16_t *partner = &c->partner[i * (size_t)D];
+    const int lead = c->lead[i], status = c->status[i];
+    double wsum = 0, wtot = 0;
+    int unserved = 0, n_act = 0;
+    for (int d = 0; d < D; d++) {
+        wsum += pl->weight[d] * sev[d];
+        wtot += pl->weight[d];
+        if (sev[d] <= 0) continue;
+        n_act++;
+        int served = status == ST_SUPPORTED && lead >= 0 &&
+                     ((A->domains[lead] & (1u << d)) || partner[d] >= 0);
+        if (!served) {
+            unserved = 1;
+            t->unmet_domain[d]++;
+        }
+    }
+    double w = 1 - wsum / wtot;
+    t->citizens++;
+    t->wb_sum_all += ps_fixed(w);
+    if (n_act > 0) {
+        int b = n_act >= 3 ? 3 : n_act;
+        t->with_needs[b]++;
+        t->wb_sum[b] += ps_fixed(w);
+        t->wb_sum_needs += ps_fixed(w);
+        t->unmet += unserved;
+    }
+}
+
+void sc_census(sc_state *st)
+{
+    sc_tally *sum = &st->sum;
+    memset(sum, 0, sizeof *sum);
+    /* serial: it runs once per replication */
+    for (size_t i = 0; i < st->c.n; i++) S_tally(st, i, sum);
+    memcpy(st->unmet_domain, sum->unmet_domain, sizeof st->unmet_domain);
+}
+
 static void S_citizen(sc_state *st, size_t i, S_thread *T)
 {
     const sc_place *pl = st->pl;
@@ -442,30 +488,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
     e += P->eng_relax * (P->eng_mean - e);
     c->engagement[i] = S_clampf(e);
 
-    /* tallies for the metrics */
-    double wsum = 0, wtot = 0;
-    int unserved = 0;
-    for (int d = 0; d < D; d++) {
-        wsum += pl->weight[d] * sev[d];
-        wtot += pl->weight[d];
-        if (!(act & (1u << d))) continue;
-        int served = status == ST_SUPPORTED && now_lead >= 0 &&
-                     ((A->domains[now_lead] & (1u << d)) || partner[d] >= 0);
-        if (!served) {
-            unserved = 1;
-            t->unmet_domain[d]++;
-        }
-    }
-    double w = 1 - wsum / wtot;
-    t->citizens++;
-    t->wb_sum_all += ps_fixed(w);
-    if (n_act > 0) {
-        int b = n_act >= 3 ? 3 : n_act;
-        t->with_needs[b]++;
-        t->wb_sum[b] += ps_fixed(w);
-        t->wb_sum_needs += ps_fixed(w);
-        t->unmet += unserved;
-    }
+    S_tally(st, i, t);
 }
 
 void sc_citizen_pass(sc_state *st)

@@ -201,6 +201,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
 
     sc_citizens_init(st);
     sc_actor_snapshot(st);
+    sc_census(st);
     return st;
 nomem:
     ps_diag_add(d, PS_ERR_MEMORY, "", 0, "",

@@ -1,0 +1,256 @@
+/* End-to-end runs of the placesim binary: determinism across thread counts,
+ * the output files, refusing to overwrite, and the state's invariants. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+static char S_tmp[256];
+
+static void S_mktmp(void)
+{
+    snprintf(S_tmp, sizeof S_tmp, "/tmp/placesim-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(S_tmp));
+}
+
+static void S_rmtmp(void)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", S_tmp);
+    signal(SIGCHLD, SIG_DFL);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* Runs the binary with args; returns its exit status, stderr in err. */
+static int S_placesim(const char *args, char *err, size_t size)
+{
+    char cmd[2048], errfile[300];
+    snprintf(errfile, sizeof errfile, "%s/stderr.txt", S_tmp);
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>'%s'", PLACESIM_BINARY, args, errfile);
+    /* Criterion's workers may ignore SIGCHLD, which would hide the status */
+    signal(SIGCHLD, SIG_DFL);
+    int st = system(cmd);
+    if (err) {
+        err[0] = '\0';
+        FILE *fp = fopen(errfile, "r");
+        if (fp) {
+            size_t n = fread(err, 1, size - 1, fp);
+            err[n] = '\0';
+            fclose(fp);
+        }
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *S_slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+#define SMALL "run configs/coventry.cfg --set population.size=8000 --set run.weeks=60 " \
+              "--set run.warmup=20 --reps 2 --seed 7 --quiet"
+
+Test(run, byte_identical_for_any_thread_count, .init = S_mktmp, .fini = S_rmtmp,
+     .timeout = 300)
+{
+    static const char *const files[] = {"series.csv", "summary.csv", "annual.csv"};
+    char args[1024];
+    for (int t = 1; t <= 3; t++) {
+        snprintf(args, sizeof args, SMALL " --set run.weeks=104 --threads %d --out %s/t%d", t,
+                 S_tmp, t);
+        char err[4096];
+        cr_assert_eq(S_placesim(args, err, sizeof err), 0, "run with %d threads: %s", t, err);
+    }
+    for (size_t f = 0; f < 3; f++) {
+        char p1[512], p2[512];
+        size_t n1, n2;
+        snprintf(p1, sizeof p1, "%s/t1/%s", S_tmp, files[f]);
+        char *a = S_slurp(p1, &n1);
+        cr_assert_not_null(a, "%s missing", p1);
+        for (int t = 2; t <= 3; t++) {
+            snprintf(p2, sizeof p2, "%s/t%d/%s", S_tmp, t, files[f]);
+            char *b = S_slurp(p2, &n2);
+            cr_assert_not_null(b, "%s missing", p2);
+            cr_expect(n1 == n2 && memcmp(a, b, n1) == 0, "%s differs between 1 and %d threads",
+                      files[f], t);
+            free(b);
+        }
+        free(a);
+    }
+}
+
+Test(run, a_different_seed_gives_different_results, .init = S_mktmp, .fini = S_rmtmp,
+     .timeout = 120)
+{
+    char args[1024], p1[512], p2[512];
+    snprintf(args, sizeof args, SMALL " --out %s/a", S_tmp);
+    cr_assert_eq(S_placesim(args, NULL, 0), 0);
+    snprintf(args, sizeof args, SMALL " --seed 8 --out %s/b", S_tmp);
+    cr_assert_eq(S_placesim(args, NULL, 0), 0);
+    snprintf(p1, sizeof p1, "%s/a/series.csv", S_tmp);
+    snprintf(p2, sizeof p2, "%s/b/series.csv", S_tmp);
+    size_t n1, n2;
+    char *a = S_slurp(p1, &n1), *b = S_slurp(p2, &n2);
+    cr_assert(a && b);
+    cr_expect(n1 != n2 || memcmp(a, b, n1) != 0);
+    free(a);
+    free(b);
+}
+
+Test(run, writes_the_outputs_and_a_finished_manifest, .init = S_mktmp, .fini = S_rmtmp,
+     .timeout = 120)
+{
+    char args[1024], path[512];
+    snprintf(args, sizeof args, SMALL " --out %s/out", S_tmp);
+    cr_assert_eq(S_placesim(args, NULL, 0), 0);
+    size_t n;
+    snprintf(path, sizeof path, "%s/out/series.csv", S_tmp);
+    char *series = S_slurp(path, &n);
+    cr_assert_not_null(series);
+    cr_expect(strncmp(series, "replication,week,P_A,", 21) == 0);
+    int lines = 0;
+    for (char *p = series; *p; p++) lines += *p == '\n';
+    cr_expect_eq(lines, 1 + 2 * 61, "header + 2 replications x 61 weeks, got %d", lines);
+    free(series);
+    snprintf(path, sizeof path, "%s/out/summary.csv", S_tmp);
+    char *summary = S_slurp(path, &n);
+    cr_assert_not_null(summary);
+    cr_expect(strncmp(summary, "metric,week,n,mean,sd,p5,p50,p95\n", 33) == 0);
+    cr_expect(strstr(summary, "\nwellbeing_with_needs,52,2,") != NULL);
+    cr_expect(strstr(summary, "\nwellbeing_with_needs,60,2,") != NULL);
+    free(summary);
+    snprintf(path, sizeof path, "%s/out/annual.csv", S_tmp);
+    char *annual = S_slurp(path, &n);
+    cr_assert_not_null(annual);
+    cr_expect(strstr(annual, "replication,year,housing_only,substance_only,offending_only,"
+                             "housing_substance,housing_offending,substance_offending,all_three") ==
+              annual);
+    free(annual);
+    snprintf(path, sizeof path, "%s/out/manifest.json", S_tmp);
+    char *man = S_slurp(path, &n);
+    cr_assert_not_null(man);
+    cr_expect(strstr(man, "\"finished\": true") != NULL);
+    cr_expect(strstr(man, "\"seed\": 7") != NULL);
+    cr_expect(strstr(man, "\"replications\": 2") != NULL);
+    cr_expect(strstr(man, "\"scenario_hash\": \"fnv1a64:") != NULL);
+    cr_expect(strstr(man, "\"citizen_weeks_per_second\":") != NULL);
+    free(man);
+    /* no temporary files are left behind */
+    snprintf(path, sizeof path, "%s/out/.series.csv.partial", S_tmp);
+    struct stat st;
+    cr_expect_neq(stat(path, &st), 0);
+}
+
+Test(run, refuses_to_overwrite_without_the_flag, .init = S_mktmp, .fini = S_rmtmp,
+     .timeout = 120)
+{
+    char args[1024], err[4096];
+    snprintf(args, sizeof args, SMALL " --out %s/out", S_tmp);
+    cr_assert_eq(S_placesim(args, NULL, 0), 0);
+    cr_expect_eq(S_placesim(args, err, sizeof err), 2);
+    cr_expect(strstr(err, "--overwrite") != NULL, "message: %s", err);
+    snprintf(args, sizeof args, SMALL " --out %s/out --overwrite", S_tmp);
+    cr_expect_eq(S_placesim(args, NULL, 0), 0);
+}
+
+Test(run, bad_command_lines_exit_2, .init = S_mktmp, .fini = S_rmtmp)
+{
+    char err[4096];
+    cr_expect_eq(S_placesim("", err, sizeof err), 2);
+    cr_expect_eq(S_placesim("frobnicate", err, sizeof err), 2);
+    cr_expect(strstr(err, "unknown command") != NULL);
+    cr_expect_eq(S_placesim("run configs/coventry.cfg --reps 0", err, sizeof err), 2);
+    cr_expect(strstr(err, "--reps") != NULL);
+    cr_expect_eq(S_placesim("run configs/coventry.cfg --threads x", err, sizeof err), 2);
+    cr_expect_eq(S_placesim("run", err, sizeof err), 2);
+    cr_expect_eq(S_placesim("run /nonexistent.cfg", err, sizeof err), 3);
+    cr_expect(strstr(err, "/nonexistent.cfg") != NULL);
+    cr_expect_eq(S_placesim("--version", NULL, 0), 0);
+    cr_expect_eq(S_placesim("--help", NULL, 0), 0);
+    cr_expect_eq(S_placesim("run --help", NULL, 0), 0);
+    cr_expect_eq(S_placesim("params", NULL, 0), 0);
+}
+
+/* Short runs keep every value of the state in range, the population
+ * constant, influence summing to at most one, with and without shocks. */
+typedef struct {
+    int cut_week, depart_week;
+} S_shocks;
+
+static void S_event(sc_state *st, int week, void *vctx)
+{
+    S_shocks *s = vctx;
+    if (week == s->cut_week) sc_scale_budget(st, KIND_STATUTORY, 0.5);
+    if (week == s->depart_week) sc_actor_depart(st, sc_most_influential(st));
+}
+
+Test(invariants, state_stays_in_range_every_tick, .timeout = 300)
+{
+    const char *sets[] = {"population.size=5000", "run.weeks=200", "run.warmup=10"};
+    tp_place tp;
+    cr_assert_eq(tp_load(&tp, "configs/coventry.cfg", sets, 3), 0);
+    double *rows = calloc((size_t)201 * tp_n_metrics(&tp), sizeof *rows);
+    cr_assert_not_null(rows);
+    S_shocks s = {50, 120};
+    cr_expect_eq(tp_run(&tp, 0, S_event, &s, rows, 1), 0);
+    /* metrics are finite where defined, shares are shares */
+    size_t m_unmet = tp_metric(&tp, "unmet_share"), m_wb = tp_metric(&tp, "wellbeing_mean");
+    for (int w = 0; w <= 200; w++) {
+        double u = rows[(size_t)w * tp_n_metrics(&tp) + m_unmet];
+        double wb = rows[(size_t)w * tp_n_metrics(&tp) + m_wb];
+        cr_expect(u >= 0 && u <= 1, "week %d unmet share %g", w, u);
+        cr_expect(wb > 0 && wb <= 1, "week %d wellbeing %g", w, wb);
+    }
+    free(rows);
+    tp_free(&tp);
+}
+
+Test(invariants, no_need_hazard_means_no_needs, .timeout = 120)
+{
+    /* with every onset hazard at zero and nobody in need at the start, no
+     * one ever has a need, and nobody is ever supported */
+    const char *sets[] = {"population.size=3000", "run.weeks=52", "run.warmup=0",
+                          "needs.domains.housing.onset=0", "needs.domains.housing.initial=0",
+                          "needs.domains.physical_health.onset=0",
+                          "needs.domains.physical_health.initial=0",
+                          "needs.domains.mental_health.onset=0",
+                          "needs.domains.mental_health.initial=0",
+                          "needs.domains.substance_use.onset=0",
+                          "needs.domains.substance_use.initial=0",
+                          "needs.domains.safety.onset=0", "needs.domains.safety.initial=0",
+                          "needs.domains.offending.onset=0", "needs.domains.offending.initial=0",
+                          "needs.domains.employment.onset=0",
+                          "needs.domains.employment.initial=0", "needs.domains.money.onset=0",
+                          "needs.domains.money.initial=0"};
+    tp_place tp;
+    cr_assert_eq(tp_load(&tp, "configs/coventry.cfg", sets, sizeof sets / sizeof *sets), 0);
+    double *rows = calloc((size_t)53 * tp_n_metrics(&tp), sizeof *rows);
+    cr_assert_eq(tp_run(&tp, 0, NULL, NULL, rows, 1), 0);
+    size_t mp = tp_metric(&tp, "prevalence_1plus"), mc = tp_metric(&tp, "open_cases");
+    for (int w = 0; w <= 52; w++) {
+        cr_expect_eq(rows[(size_t)w * tp_n_metrics(&tp) + mp], 0.0);
+        cr_expect_eq(rows[(size_t)w * tp_n_metrics(&tp) + mc], 0.0);
+    }
+    free(rows);
+    tp_free(&tp);
+}
