@@ -44,7 +44,7 @@ static void S_usage_main(FILE *fp)
 static void S_usage_run(FILE *fp)
 {
     fputs("usage: placesim run SCENARIO [--reps N] [--seed S] [--threads T]\n"
-          "                    [--out DIR] [--overwrite] [--quiet]\n"
+          "                    [--out DIR] [--overwrite] [--quiet] [--profile]\n"
           "                    [--set path=value]...\n"
           "\n"
           "Runs N replications of the scenario and writes to DIR:\n"
@@ -60,6 +60,7 @@ static void S_usage_run(FILE *fp)
           "  --out DIR        output directory (default: results/<scenario name>)\n"
           "  --overwrite      allow writing into a non-empty output directory\n"
           "  --quiet          no progress lines\n"
+          "  --profile        print the time spent in each phase of the tick\n"
           "  --set path=value override a parameter (see 'placesim params') or any\n"
           "                   scenario setting, e.g. population.size=20000 or\n"
           "                   actors.police.capacity=500; may be repeated\n",
@@ -108,7 +109,7 @@ typedef struct {
     const char *out;
     const char **sets;
     size_t n_sets;
-    int threads, overwrite, quiet, help;
+    int threads, overwrite, quiet, help, profile;
 } S_args;
 
 static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
@@ -118,6 +119,7 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         {"threads", required_argument, 0, 't'}, {"out", required_argument, 0, 'o'},
         {"set", required_argument, 0, 'S'},    {"overwrite", no_argument, 0, 'w'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
+        {"profile", no_argument, 0, 'p'},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
@@ -160,6 +162,7 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         case 'S': a->sets[a->n_sets++] = strdup(optarg); break;
         case 'w': a->overwrite = 1; break;
         case 'q': a->quiet = 1; break;
+        case 'p': a->profile = 1; break;
         case 'h': a->help = 1; break;
         default: return -1;
         }
@@ -196,6 +199,7 @@ static int S_cmd_validate(int argc, char **argv)
     S_args a;
     if (S_parse(argc, argv, &a, 0) != 0) {
         S_usage_validate(stderr);
+        S_free_args(&a);
         return 2;
     }
     if (a.help) {
@@ -274,6 +278,7 @@ static int S_cmd_run(int argc, char **argv)
     S_args a;
     if (S_parse(argc, argv, &a, 1) != 0) {
         S_usage_run(stderr);
+        S_free_args(&a);
         return 2;
     }
     if (a.help) {
@@ -324,6 +329,17 @@ static int S_cmd_run(int argc, char **argv)
         printf("placesim: results in %s (series.csv, summary.csv, annual.csv, manifest.json)\n", out);
         printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
                res.citizen_weeks_per_second);
+        if (a.profile) {
+            double total = 0;
+            for (size_t k = 0; k < res.n_phases; k++) total += res.phase_seconds[k];
+            printf("%-12s %10s %8s %14s\n", "phase", "seconds", "share", "ns/citizen-week");
+            double cw = (double)S_model->population(place) *
+                        (scen.run.warmup + scen.run.weeks) * res.replications_done;
+            for (size_t k = 0; k < res.n_phases; k++)
+                printf("%-12s %10.3f %7.1f%% %14.2f\n", res.phase_names[k], res.phase_seconds[k],
+                       total > 0 ? 100 * res.phase_seconds[k] / total : 0,
+                       cw > 0 ? 1e9 * res.phase_seconds[k] / cw : 0);
+        }
     }
     S_model->unload(place);
 done:

@@ -47,6 +47,11 @@ typedef struct ps_model_type {
      * the last tick of each reported year. */
     size_t (*annual_names)(const void *place, const char *const **names);
     void (*observe_year)(void *state, int year, double *row);
+
+    /* Profiling (optional): the phases of a tick and the seconds spent in
+     * each so far by this replication. The engine adds "observe". */
+    size_t (*phase_names)(const char *const **names);
+    void (*phase_seconds)(const void *state, double *seconds);
 } ps_model_type;
 
 #endif

@@ -22,10 +22,28 @@ static double S_now(void)
 typedef void (*S_row_cb)(void *ctx, int week, const double *row);
 typedef void (*S_year_cb)(void *ctx, int year, const double *row);
 
+/* Adds the model's phase times and the time spent observing to acc
+ * (PS_MAX_PHASES long; the observe slot follows the model's phases). */
+static void S_add_phases(const ps_model_type *type, const void *state, double observe,
+                         double *acc)
+{
+    size_t n = 0;
+    if (type->phase_names && type->phase_seconds) {
+        const char *const *names;
+        n = type->phase_names(&names);
+        double sec[PS_MAX_PHASES] = {0};
+        if (n < PS_MAX_PHASES) {
+            type->phase_seconds(state, sec);
+            for (size_t k = 0; k < n; k++) acc[k] += sec[k];
+        }
+    }
+    if (n < PS_MAX_PHASES) acc[n] += observe;
+}
+
 static int S_replicate(const ps_model_type *type, const void *place,
                        const ps_run_settings *run, unsigned rep,
                        S_row_cb row_cb, S_year_cb year_cb, void *cb_ctx,
-                       ps_diag *d)
+                       double *phase_acc, ps_diag *d)
 {
     const char *const *names;
     size_t nm = type->metric_names(place, &names);
@@ -44,6 +62,7 @@ static int S_replicate(const ps_model_type *type, const void *place,
     }
     int rc = 0;
     int total = run->warmup + run->weeks;
+    double observe = 0;
     for (int tick = 0; tick < total && rc == 0; tick++) {
         ctx.tick = tick;
         ctx.week = tick - run->warmup;
@@ -54,7 +73,9 @@ static int S_replicate(const ps_model_type *type, const void *place,
         rc = type->step(state, &ctx, d);
         if (rc) break;
         if (ctx.week >= 0 && row_cb) {
+            double t0 = S_now();
             type->observe(state, row);
+            observe += S_now() - t0;
             row_cb(cb_ctx, ctx.week + 1, row);
         }
         if (ctx.week >= 0 && (ctx.week + 1) % 52 == 0 && year_cb && na) {
@@ -62,7 +83,7 @@ static int S_replicate(const ps_model_type *type, const void *place,
             year_cb(cb_ctx, (ctx.week + 1) / 52 - 1, row);
         }
     }
-    if (rc == 0 && run->warmup + run->weeks == 0) rc = 0;
+    if (phase_acc) S_add_phases(type, state, observe, phase_acc);
     type->destroy(state);
     free(row);
     return rc;
@@ -86,7 +107,7 @@ int ps_sim_replication(const ps_model_type *type, const void *place,
     const char *const *names;
     S_collect c = {rows, type->metric_names(place, &names)};
     return S_replicate(type, place, run, replication,
-                       rows ? S_collect_row : NULL, NULL, &c, d);
+                       rows ? S_collect_row : NULL, NULL, &c, NULL, d);
 }
 
 /* ---- the full run with outputs --------------------------------------- */
@@ -198,6 +219,10 @@ static int S_write_manifest(const char *dir, const ps_scenario *scen,
     fprintf(fp, ",\n  \"wall_seconds\": %.3f", res->wall_seconds);
     fprintf(fp, ",\n  \"citizen_weeks_per_second\": %.0f",
             res->citizen_weeks_per_second);
+    fputs(",\n  \"phase_seconds\": {", fp);
+    for (size_t k = 0; k < res->n_phases; k++)
+        fprintf(fp, "%s\"%s\": %.4f", k ? ", " : "", res->phase_names[k], res->phase_seconds[k]);
+    fputs("}", fp);
     fprintf(fp, ",\n  \"finished\": %s", finished ? "true" : "false");
     fputs(",\n  \"files\": [\"series.csv\", \"summary.csv\"", fp);
     if (annual) fputs(", \"annual.csv\"", fp);
@@ -211,6 +236,13 @@ int ps_sim_run(const ps_model_type *type, const void *place,
 {
     const ps_run_settings *run = &scen->run;
     memset(result, 0, sizeof *result);
+    if (type->phase_names && type->phase_seconds) {
+        const char *const *pn;
+        size_t n = type->phase_names(&pn);
+        for (size_t k = 0; k < n && k + 1 < PS_MAX_PHASES; k++)
+            result->phase_names[result->n_phases++] = pn[k];
+    }
+    result->phase_names[result->n_phases++] = "observe";
     if (ps_output_prepare_dir(opt->out_dir, opt->overwrite, d) != 0)
         return d->status;
 
@@ -248,7 +280,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     for (int r = 0; r < run->replications; r++) {
         w.rep = (unsigned)r;
         rc = S_replicate(type, place, run, (unsigned)r, S_series_row,
-                         S_annual_row, &w, d);
+                         S_annual_row, &w, result->phase_seconds, d);
         if (rc) break;
         result->replications_done = r + 1;
         double el = S_now() - t0;

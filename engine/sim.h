@@ -15,10 +15,17 @@ typedef struct ps_run_options {
     const char *version;
 } ps_run_options;
 
+#define PS_MAX_PHASES 8
+
 typedef struct ps_run_result {
     double wall_seconds;
     double citizen_weeks_per_second;
     int replications_done;
+    /* seconds per phase of the tick, summed over replications; the model's
+     * phases, then "observe" */
+    size_t n_phases;
+    const char *phase_names[PS_MAX_PHASES];
+    double phase_seconds[PS_MAX_PHASES];
 } ps_run_result;
 
 /* Runs every replication of the scenario and writes the outputs. Returns 0

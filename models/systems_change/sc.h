@@ -251,6 +251,7 @@ typedef struct sc_state {
     sc_tally sum;        /* this tick's totals */
     int64_t turned_away_tick, admitted_tick;
     double community_capacity;
+    double phase_seconds[3]; /* needs, admission, actors (profiling) */
     gsl_rng *g;          /* serial draws of the actor pass, repositioned per draw */
     uint8_t *adj;        /* undirected adjacency bit matrix of actors */
     int adj_dirty;

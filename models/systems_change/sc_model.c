@@ -2,6 +2,7 @@
  * interventions (applied by the caller between ticks), citizens, admission,
  * actors; observation is a separate hook. */
 #include <math.h>
+#include <omp.h>
 
 #include "sc.h"
 #include "systems_change.h"
@@ -47,10 +48,31 @@ static int S_step(void *vs, const ps_step_ctx *ctx, ps_diag *d)
     st->tick = ctx->tick;
     st->week = ctx->week;
     if (ctx->week == 0) sc_year_reset(st);
+    double t0 = omp_get_wtime();
     sc_citizen_pass(st);
+    double t1 = omp_get_wtime();
     sc_admission(st);
+    double t2 = omp_get_wtime();
     sc_actor_pass(st);
+    double t3 = omp_get_wtime();
+    st->phase_seconds[0] += t1 - t0;
+    st->phase_seconds[1] += t2 - t1;
+    st->phase_seconds[2] += t3 - t2;
     return S_check(st, d);
+}
+
+static const char *const S_phases[] = {"needs", "admission", "actors"};
+
+static size_t S_phase_names(const char *const **names)
+{
+    *names = S_phases;
+    return 3;
+}
+
+static void S_phase_seconds(const void *vs, double *seconds)
+{
+    const sc_state *st = vs;
+    for (int k = 0; k < 3; k++) seconds[k] = st->phase_seconds[k];
 }
 
 const ps_model_type sc_model_type = {
@@ -68,4 +90,6 @@ const ps_model_type sc_model_type = {
     .observe = sc_observe,
     .annual_names = sc_annual_names,
     .observe_year = sc_observe_year,
+    .phase_names = S_phase_names,
+    .phase_seconds = S_phase_seconds,
 };
