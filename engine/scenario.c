@@ -1,11 +1,13 @@
 #include "scenario.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "nearest.h"
 
@@ -192,8 +194,13 @@ int ps_cfg_int(const config_setting_t *grp, const char *name, int required,
     case CONFIG_TYPE_INT: v = config_setting_get_int(s); break;
     case CONFIG_TYPE_INT64: v = config_setting_get_int64(s); break;
     case CONFIG_TYPE_FLOAT: {
+        /* "got 2000" for 2000.0 would read as a contradiction: say why */
         double f = config_setting_get_float(s);
-        ps_cfg_error(s, d, "expected a whole number, got %g", f);
+        if (isfinite(f) && f == floor(f))
+            ps_cfg_error(s, d, "expected an integer, got the decimal number %g "
+                         "(write it without a decimal point or exponent)", f);
+        else
+            ps_cfg_error(s, d, "expected a whole number, got %g", f);
         return -1;
     }
     default:
@@ -243,6 +250,31 @@ int ps_cfg_string(const config_setting_t *grp, const char *name, int required,
     return 1;
 }
 
+/* ps_nearest accepts up to two edits even for a one-letter name, which
+ * turns "J" into "A"; a suggestion must keep part of what was typed. */
+static const char *S_plausible(const char *name, const char *const *names,
+                               size_t n)
+{
+    const char *near = ps_nearest(name, names, n);
+    if (near && (size_t)ps_edit_distance(name, near) >= strlen(name))
+        return NULL;
+    return near;
+}
+
+/* "a, b, c" for a short list of valid names; "" when too long to help. */
+static void S_name_list(const char *const *names, size_t n, char *buf,
+                        size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (n == 0 || n > 12) return;
+    for (size_t i = 0; i < n && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", names[i]);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+}
+
 int ps_cfg_check_keys(const config_setting_t *grp, const char *const *known,
                       size_t n_known, ps_diag *d)
 {
@@ -257,9 +289,13 @@ int ps_cfg_check_keys(const config_setting_t *grp, const char *const *known,
             if (strcmp(name, known[k]) == 0) break;
         if (k < n_known) continue;
         unknown++;
-        const char *near = ps_nearest(name, known, n_known);
+        const char *near = S_plausible(name, known, n_known);
+        char list[256];
+        S_name_list(known, n_known, list, sizeof list);
         if (near)
             ps_cfg_error(m, d, "unknown setting (did you mean '%s'?)", near);
+        else if (list[0])
+            ps_cfg_error(m, d, "unknown setting (expected one of: %s)", list);
         else
             ps_cfg_error(m, d, "unknown setting");
     }
@@ -353,6 +389,36 @@ static int S_set_value(config_setting_t *parent, const char *name,
     return 0;
 }
 
+/* Reports a list element that part does not name, with the nearest id or
+ * name of the list's groups, or the valid indices. */
+static void S_no_element(const config_setting_t *list, const char *part,
+                         const char *path, ps_diag *d)
+{
+    int n = config_setting_length(list);
+    const char **names = malloc(((size_t)n + 1) * sizeof *names);
+    size_t k = 0;
+    for (int i = 0; names && i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        const char *id;
+        if (config_setting_is_group(e) &&
+            (config_setting_lookup_string(e, "id", &id) ||
+             config_setting_lookup_string(e, "name", &id)))
+            names[k++] = id;
+    }
+    const char *near = names ? S_plausible(part, names, k) : NULL;
+    if (near)
+        ps_diag_add(d, PS_ERR_INPUT, "--set", 0, path,
+                    "'%s' names no element (did you mean '%s'?)", part, near);
+    else if (n == 0)
+        ps_diag_add(d, PS_ERR_INPUT, "--set", 0, path,
+                    "'%s' names no element (the list is empty)", part);
+    else
+        ps_diag_add(d, PS_ERR_INPUT, "--set", 0, path,
+                    "'%s' names no element (there are %d, from [0] to [%d])",
+                    part, n, n - 1);
+    free(names);
+}
+
 static int S_apply_tree_override(config_t *cfg, const char *path,
                                  const char *value, ps_diag *d)
 {
@@ -379,8 +445,7 @@ static int S_apply_tree_override(config_t *cfg, const char *path,
         }
         if (!child) {
             if (!config_setting_is_group(cur)) {
-                ps_diag_add(d, PS_ERR_INPUT, "--set", 0, path,
-                            "'%s' names no element", part);
+                S_no_element(cur, part, path, d);
                 return -1;
             }
             child = config_setting_add(cur, part, CONFIG_TYPE_GROUP);
@@ -442,6 +507,14 @@ static void S_read_run(ps_scenario *s, ps_diag *d)
             if (ps_cfg_elem_double(e, 0, r->weeks, &w, d) < 0) continue;
             if (w != floor(w)) {
                 ps_cfg_error(e, d, "expected a whole week, got %g", w);
+                continue;
+            }
+            /* summary.csv has one row per metric and listed week: a week
+             * listed twice would give two rows for it */
+            int prev = r->n_summary_weeks
+                           ? r->summary_weeks[r->n_summary_weeks - 1] : -1;
+            if ((int)w <= prev) {
+                ps_cfg_error(e, d, "weeks must increase (%g after %d)", w, prev);
                 continue;
             }
             r->summary_weeks[r->n_summary_weeks++] = (int)w;
@@ -513,6 +586,295 @@ static void S_read_model_group(const config_setting_t *g, const char *prefix,
     }
 }
 
+/* ---- the file's text -------------------------------------------------
+ * libconfig reports a syntax error with a line number and little else, and
+ * its 1.5 scanner silently wraps an integer literal that does not fit 32
+ * bits (4294969296 reads as 2000). Both checks need the raw text, so the
+ * file is read once, hashed, and scanned. */
+
+static char *S_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 65536, n = 0, got;
+    char *buf = malloc(cap + 1);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n < cap) continue;
+        char *bigger = realloc(buf, 2 * cap + 1);
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    int err = !buf ? ENOMEM : !ferror(f) ? 0 : errno ? errno : EIO;
+    fclose(f);
+    if (err) {
+        free(buf);
+        errno = err;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+typedef void (*S_int_fn)(void *ctx, int line, const char *lit, size_t len);
+
+static int S_is_name_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '*' || c == '-';
+}
+
+/* Skips a number as libconfig's scanner reads it; *is_int tells an
+ * integer (decimal or hex, with an optional L) from a float. */
+static const char *S_skip_number(const char *p, int *is_int)
+{
+    if (*p == '+' || *p == '-') p++;
+    *is_int = 1;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        p += 2;
+        while (isxdigit((unsigned char)*p)) p++;
+    } else {
+        while (isdigit((unsigned char)*p)) p++;
+        if (*p == '.') {
+            *is_int = 0;
+            p++;
+            while (isdigit((unsigned char)*p)) p++;
+        }
+        if (*p == 'e' || *p == 'E') {
+            *is_int = 0;
+            p++;
+            if (*p == '+' || *p == '-') p++;
+            while (isdigit((unsigned char)*p)) p++;
+        }
+    }
+    if (*is_int)
+        while (*p == 'L') p++;
+    return p;
+}
+
+/* Walks the text as libconfig's scanner does (strings with escapes, '#',
+ * '//' and C comments) and calls fn, when given, for every integer literal
+ * outside them. Returns the line where the first string runs over a line
+ * end or to the end of the file, or 0: libconfig allows that, but no
+ * scenario string spans lines, so after a syntax error it is the likely
+ * cause (a missing closing quote). */
+static int S_scan_text(const char *t, S_int_fn fn, void *ctx)
+{
+    int line = 1, open_line = 0;
+    const char *p = t;
+    while (*p) {
+        if (*p == '\n') {
+            line++;
+            p++;
+        } else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+            while (*p && *p != '\n') p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+                if (*p == '\n') line++;
+            if (*p) p += 2;
+        } else if (*p == '"') {
+            int start = line;
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1]) p++;
+                if (*p == '\n') {
+                    line++;
+                    if (!open_line) open_line = start;
+                }
+            }
+            if (*p) p++;
+            else if (!open_line) open_line = start;
+        } else if (isalpha((unsigned char)*p) || *p == '*') {
+            while (S_is_name_char(*p)) p++;
+        } else if (isdigit((unsigned char)*p) ||
+                   ((*p == '-' || *p == '+' || *p == '.') &&
+                    isdigit((unsigned char)p[1]))) {
+            int is_int;
+            const char *start = p;
+            p = S_skip_number(p, &is_int);
+            if (is_int && fn) fn(ctx, line, start, (size_t)(p - start));
+        } else {
+            p++;
+        }
+    }
+    return open_line;
+}
+
+/* Whether an integer literal keeps its value in libconfig: 32 bits
+ * without the L suffix, 64 with it. */
+static int S_int_literal_fits(const char *lit, size_t len)
+{
+    char buf[64];
+    if (len >= sizeof buf) return 0;
+    memcpy(buf, lit, len);
+    buf[len] = '\0';
+    int wide = 0;
+    while (len && buf[len - 1] == 'L') {
+        buf[--len] = '\0';
+        wide = 1;
+    }
+    const char *digits = buf + (buf[0] == '+' || buf[0] == '-');
+    errno = 0;
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        unsigned long long v = strtoull(digits + 2, NULL, 16);
+        return errno == 0 && v <= (wide ? (unsigned long long)INT64_MAX
+                                        : (unsigned long long)INT32_MAX);
+    }
+    long long v = strtoll(buf, NULL, 10);
+    if (errno != 0) return 0;
+    return wide || (v >= INT32_MIN && v <= INT32_MAX);
+}
+
+typedef struct S_find_int {
+    const config_setting_t *found;
+    int line, skip;
+} S_find_int;
+
+/* The (skip+1)-th integer setting on a line, in file order. */
+static void S_find_int_setting(const config_setting_t *s, S_find_int *f)
+{
+    int t = config_setting_type(s);
+    if ((t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) &&
+        (int)config_setting_source_line(s) == f->line && f->skip-- == 0) {
+        f->found = s;
+        return;
+    }
+    int n = config_setting_is_aggregate(s) ? config_setting_length(s) : 0;
+    for (int i = 0; i < n && !f->found; i++)
+        S_find_int_setting(config_setting_get_elem(s, (unsigned)i), f);
+}
+
+typedef struct S_int_check {
+    const config_t *cfg;
+    const char *file;
+    ps_diag *d;
+    int line, nth; /* integer literals seen so far on this line */
+} S_int_check;
+
+static void S_check_int_literal(void *vctx, int line, const char *lit,
+                                size_t len)
+{
+    S_int_check *c = vctx;
+    if (line != c->line) {
+        c->line = line;
+        c->nth = 0;
+    }
+    int nth = c->nth++;
+    if (S_int_literal_fits(lit, len)) return;
+    S_find_int f = {NULL, line, nth};
+    S_find_int_setting(config_root_setting(c->cfg), &f);
+    char path[128] = "";
+    if (f.found) ps_cfg_path(f.found, path, sizeof path);
+    int l = (int)len;
+    if (lit[len - 1] == 'L')
+        ps_diag_add(c->d, PS_ERR_INPUT, c->file, line, path,
+                    "%.*s does not fit a 64-bit integer", l, lit);
+    else
+        ps_diag_add(c->d, PS_ERR_INPUT, c->file, line, path,
+                    "%.*s does not fit a 32-bit integer, and libconfig would "
+                    "silently read another number (write %.*sL for a 64-bit one)",
+                    l, lit, l, lit);
+}
+
+/* Line n of the text, trimmed and shortened to fit buf; "" past the end. */
+static void S_line_text(const char *t, int n, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    int l = 1;
+    while (*t && l < n)
+        if (*t++ == '\n') l++;
+    if (l < n) return;
+    while (*t == ' ' || *t == '\t') t++;
+    size_t len = strcspn(t, "\r\n");
+    while (len && isspace((unsigned char)t[len - 1])) len--;
+    if (len < size) {
+        snprintf(buf, size, "%.*s", (int)len, t);
+    } else if (size > 4) {
+        snprintf(buf, size, "%.*s...", (int)(size - 4), t);
+    }
+}
+
+/* Whether the text has the word w (any case) outside quotes: nan and inf
+ * are not numbers to libconfig, only a syntax error. */
+static int S_has_word(const char *text, const char *w)
+{
+    size_t n = strlen(w);
+    int quoted = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '"') quoted = !quoted;
+        if (quoted || (p > text && S_is_name_char(p[-1]))) continue;
+        if (strncasecmp(p, w, n) == 0 && !S_is_name_char(p[n])) return 1;
+    }
+    return 0;
+}
+
+static void S_syntax_error(const char *file, int line, const char *what,
+                           const char *text, ps_diag *d)
+{
+    int open = text ? S_scan_text(text, NULL, NULL) : 0;
+    if (open > 0 && open <= line) {
+        ps_diag_add(d, PS_ERR_INPUT, file, open, "",
+                    "syntax error: a string that starts on this line is not "
+                    "closed on it (a missing '\"'?)");
+        return;
+    }
+    char src[72] = "";
+    if (text && line > 0) S_line_text(text, line, src, sizeof src);
+    if (!what) what = "syntax error";
+    int plain = strcmp(what, "syntax error") == 0;
+    if (!src[0] && plain)
+        ps_diag_add(d, PS_ERR_INPUT, file, line, "",
+                    "syntax error at the end of the file: a group, list or "
+                    "array is not closed (a missing '}', ')' or ']'?)");
+    else if (!src[0])
+        ps_diag_add(d, PS_ERR_INPUT, file, line, "", "syntax error: %s", what);
+    else if (S_has_word(src, "nan") || S_has_word(src, "inf") ||
+             S_has_word(src, "infinity"))
+        ps_diag_add(d, PS_ERR_INPUT, file, line, "",
+                    "syntax error at '%s': numbers must be finite "
+                    "(libconfig reads no nan or inf)", src);
+    else
+        ps_diag_add(d, PS_ERR_INPUT, file, line, "",
+                    "syntax error%s%s at or just before '%s'", plain ? "" : ": ",
+                    plain ? "" : what, src);
+}
+
+/* Reads, hashes and parses the file; checks its integer literals. */
+static int S_read(ps_scenario *s, const char *path, ps_diag *d)
+{
+    size_t len = 0;
+    char *text = S_slurp(path, &len);
+    if (!text) {
+        ps_diag_add(d, errno == ENOMEM ? PS_ERR_MEMORY : PS_ERR_IO, path, 0, "",
+                    "cannot read the file: %s", strerror(errno));
+        return -1;
+    }
+    s->content_hash = ps_fnv1a64(PS_FNV_OFFSET, text, len);
+    if (config_read_file(&s->cfg, path) != CONFIG_TRUE) {
+        const char *f = config_error_file(&s->cfg);
+        if (config_error_type(&s->cfg) == CONFIG_ERR_FILE_IO)
+            ps_diag_add(d, PS_ERR_IO, f ? f : path, 0, "",
+                        "cannot read the file");
+        else
+            S_syntax_error(f ? f : path, config_error_line(&s->cfg),
+                           config_error_text(&s->cfg),
+                           f && strcmp(f, path) != 0 ? NULL : text, d);
+        free(text);
+        return -1;
+    }
+    /* the tree holds wrapped values where a literal did not fit: checking
+     * them further would only report numbers nobody wrote */
+    S_int_check c = {&s->cfg, path, d, 0, 0};
+    int before = d->count;
+    S_scan_text(text, S_check_int_literal, &c);
+    free(text);
+    return d->count > before ? -1 : 0;
+}
+
 static int S_parse_set(const char *arg, char *path, size_t psize,
                        const char **value)
 {
@@ -538,44 +900,36 @@ static int S_registry_path(const ps_params *reg, const char *path,
     return 0;
 }
 
-static int S_hash_file(const char *path, uint64_t *h)
+/* Whether the first component of a dotted path is a top-level key. */
+static int S_top_level(const char *path, const char *const *known, size_t n)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    unsigned char buf[65536];
-    size_t n;
-    uint64_t v = PS_FNV_OFFSET;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) v = ps_fnv1a64(v, buf, n);
-    int bad = ferror(f);
-    fclose(f);
-    *h = v;
-    return bad ? -1 : 0;
+    size_t len = strcspn(path, ".");
+    for (size_t i = 0; i < n; i++)
+        if (strlen(known[i]) == len && strncmp(path, known[i], len) == 0)
+            return 1;
+    return 0;
 }
 
-int ps_scenario_open(ps_scenario *s, const char *path, ps_params *reg,
-                     const char *const *model_keys, size_t n_model_keys,
-                     const char *const *sets, size_t n_sets, ps_diag *d)
+/* A --set path outside every scenario group can only be meant as a
+ * parameter: say so, rather than report an unknown top-level group. */
+static void S_unknown_set_path(const ps_params *reg, const char *path,
+                               ps_diag *d)
 {
-    memset(s, 0, sizeof *s);
-    snprintf(s->path, sizeof s->path, "%s", path);
-    config_init(&s->cfg);
-    s->cfg_live = 1;
-    if (S_hash_file(path, &s->content_hash) != 0) {
-        ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot read the file: %s",
-                    strerror(errno));
-        return -1;
-    }
-    if (config_read_file(&s->cfg, path) != CONFIG_TRUE) {
-        const char *f = config_error_file(&s->cfg);
-        if (config_error_type(&s->cfg) == CONFIG_ERR_FILE_IO)
-            ps_diag_add(d, PS_ERR_IO, f ? f : path, 0, "",
-                        "cannot read the file");
-        else
-            ps_diag_add(d, PS_ERR_INPUT, f ? f : path,
-                        config_error_line(&s->cfg), "", "syntax error: %s",
-                        config_error_text(&s->cfg));
-        return -1;
-    }
+    const char *near = ps_params_nearest(reg, path);
+    if (near)
+        ps_diag_add(d, PS_ERR_INPUT, "--set", 0, path,
+                    "unknown parameter (did you mean '%s'?)", near);
+    else
+        ps_diag_add(d, PS_ERR_INPUT, "--set", 0, path,
+                    "neither a parameter (see 'placesim params') nor a "
+                    "scenario setting");
+}
+
+static void S_apply_tree_sets(ps_scenario *s, const ps_params *reg,
+                              const char *const *known, size_t n_known,
+                              const char *const *sets, size_t n_sets,
+                              ps_diag *d)
+{
     for (size_t i = 0; i < n_sets; i++) {
         s->content_hash = ps_fnv1a64(s->content_hash, sets[i], strlen(sets[i]) + 1);
         char p[256];
@@ -585,29 +939,17 @@ int ps_scenario_open(ps_scenario *s, const char *path, ps_params *reg,
                         "expected path=value");
             continue;
         }
-        if (!S_registry_path(reg, p, &reg_path))
+        if (S_registry_path(reg, p, &reg_path)) continue;
+        if (S_top_level(p, known, n_known))
             S_apply_tree_override(&s->cfg, p, value, d);
+        else
+            S_unknown_set_path(reg, p, d);
     }
-    if (d->count) return -1;
+}
 
-    /* top-level keys: run, model, and the model's own */
-    const config_setting_t *root = config_root_setting(&s->cfg);
-    const char **known = malloc((n_model_keys + 2) * sizeof *known);
-    if (!known) {
-        ps_diag_add(d, PS_ERR_MEMORY, path, 0, "", "out of memory");
-        return -1;
-    }
-    known[0] = "run";
-    known[1] = "model";
-    for (size_t i = 0; i < n_model_keys; i++) known[i + 2] = model_keys[i];
-    ps_cfg_check_keys(root, known, n_model_keys + 2, d);
-    free(known);
-
-    S_read_run(s, d);
-    const config_setting_t *model = config_setting_get_member(root, "model");
-    if (model && ps_cfg_expect_type(model, CONFIG_TYPE_GROUP, d) == 0)
-        S_read_model_group(model, "", reg, d);
-
+static void S_apply_registry_sets(ps_params *reg, const char *const *sets,
+                                  size_t n_sets, ps_diag *d)
+{
     for (size_t i = 0; i < n_sets; i++) {
         char p[256];
         const char *value, *reg_path;
@@ -627,6 +969,41 @@ int ps_scenario_open(ps_scenario *s, const char *path, ps_params *reg,
         }
         ps_params_set(reg, reg_path, v, "--set", 0, d);
     }
+}
+
+int ps_scenario_open(ps_scenario *s, const char *path, ps_params *reg,
+                     const char *const *model_keys, size_t n_model_keys,
+                     const char *const *sets, size_t n_sets, ps_diag *d)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    config_init(&s->cfg);
+    s->cfg_live = 1;
+    if (S_read(s, path, d) != 0) return -1;
+
+    /* top-level keys: run, model, and the model's own */
+    const char **known = malloc((n_model_keys + 2) * sizeof *known);
+    if (!known) {
+        ps_diag_add(d, PS_ERR_MEMORY, path, 0, "", "out of memory");
+        return -1;
+    }
+    known[0] = "run";
+    known[1] = "model";
+    for (size_t i = 0; i < n_model_keys; i++) known[i + 2] = model_keys[i];
+    S_apply_tree_sets(s, reg, known, n_model_keys + 2, sets, n_sets, d);
+    if (d->count) {
+        free(known);
+        return -1;
+    }
+    const config_setting_t *root = config_root_setting(&s->cfg);
+    ps_cfg_check_keys(root, known, n_model_keys + 2, d);
+    free(known);
+
+    S_read_run(s, d);
+    const config_setting_t *model = config_setting_get_member(root, "model");
+    if (model && ps_cfg_expect_type(model, CONFIG_TYPE_GROUP, d) == 0)
+        S_read_model_group(model, "", reg, d);
+    S_apply_registry_sets(reg, sets, n_sets, d);
     return d->count ? -1 : 0;
 }
 
