@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment.h"
 #include "model.h"
+#include "policy.h"
 #include "params.h"
 #include "scenario.h"
 #include "sim.h"
@@ -28,6 +30,7 @@ static void S_usage_main(FILE *fp)
           "\n"
           "commands:\n"
           "  run SCENARIO       simulate a scenario and write its results\n"
+          "  compare SCENARIO POLICY  baseline against a policy, paired, with a report\n"
           "  validate SCENARIO  check a scenario file and report every problem\n"
           "  params             list every model parameter: path, default, range, doc\n"
           "  help COMMAND       help for one command\n"
@@ -61,6 +64,7 @@ static void S_usage_run(FILE *fp)
           "  --overwrite      allow writing into a non-empty output directory\n"
           "  --quiet          no progress lines\n"
           "  --profile        print the time spent in each phase of the tick\n"
+          "  --policy FILE    apply a policy file (configs/policies/) to the scenario\n"
           "  --set path=value override a parameter (see 'placesim params') or any\n"
           "                   scenario setting, e.g. population.size=20000 or\n"
           "                   actors.police.capacity=500; may be repeated\n",
@@ -69,10 +73,37 @@ static void S_usage_run(FILE *fp)
 
 static void S_usage_validate(FILE *fp)
 {
-    fputs("usage: placesim validate SCENARIO [--set path=value]...\n"
+    fputs("usage: placesim validate SCENARIO [--policy FILE] [--set path=value]...\n"
           "\n"
           "Checks the scenario strictly and prints every problem as\n"
           "file:line: setting: message. Exit status 0 when valid, 2 otherwise.\n",
+          fp);
+}
+
+static void S_usage_compare(FILE *fp)
+{
+    fputs("usage: placesim compare SCENARIO POLICY [--reps N] [--seed S] [--threads T]\n"
+          "                        [--out DIR] [--overwrite] [--quiet] [--set path=value]...\n"
+          "\n"
+          "Runs the scenario as it is (the baseline) and with the policy file applied,\n"
+          "with common random numbers: replication r of both arms shares its random\n"
+          "streams, so differences come from the policy, not from luck. Writes to DIR\n"
+          "(default: results/<policy name>):\n"
+          "  report.html             a self-contained report with charts and a summary\n"
+          "  compare.csv             per metric and week: each arm's mean with a 95 %\n"
+          "                          interval, the paired difference with its 95 %\n"
+          "                          t-interval, and the share of replications in which\n"
+          "                          the policy was better ('all' = mean over the horizon)\n"
+          "  series.csv              arm, replication, week, one column per metric\n"
+          "  resilience.csv          per shock, metric and replication: drawdown, time to\n"
+          "                          recover (or not recovered), resilience loss\n"
+          "  resilience_summary.csv  the same summarised per arm, with the paired\n"
+          "                          difference of loss between arms\n"
+          "  radar.svg, outcomes.svg, difference.svg, resilience.svg  the charts\n"
+          "  manifest.json\n"
+          "\n"
+          "A policy file holds a name, a description, a 'set' list of overrides and a\n"
+          "'timeline' of dated interventions (see docs/scenario.md and configs/policies/).\n",
           fp);
 }
 
@@ -109,6 +140,8 @@ typedef struct {
     const char *out;
     const char **sets;
     size_t n_sets;
+    const char *second;  /* compare: the policy file */
+    const char *policy;  /* run, validate: --policy FILE */
     int threads, overwrite, quiet, help, profile;
 } S_args;
 
@@ -119,7 +152,7 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         {"threads", required_argument, 0, 't'}, {"out", required_argument, 0, 'o'},
         {"set", required_argument, 0, 'S'},    {"overwrite", no_argument, 0, 'w'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-        {"profile", no_argument, 0, 'p'},
+        {"profile", no_argument, 0, 'p'},       {"policy", required_argument, 0, 'P'},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
@@ -129,7 +162,7 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end, *buf;
         long v;
-        if (!allow_run_opts && c != 'S' && c != 'h' && c != '?') {
+        if (!allow_run_opts && c != 'S' && c != 'h' && c != 'P' && c != '?') {
             fprintf(stderr, "placesim: option %s is not valid here\n", argv[optind - 1]);
             return -1;
         }
@@ -163,11 +196,17 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         case 'w': a->overwrite = 1; break;
         case 'q': a->quiet = 1; break;
         case 'p': a->profile = 1; break;
+        case 'P': a->policy = optarg; break;
         case 'h': a->help = 1; break;
         default: return -1;
         }
     }
     if (optind < argc) a->scenario = argv[optind++];
+    if (optind < argc) a->second = argv[optind++];
+    if (a->second && allow_run_opts != 2) {
+        fprintf(stderr, "placesim: unexpected argument '%s'\n", a->second);
+        return -1;
+    }
     if (optind < argc) {
         fprintf(stderr, "placesim: unexpected argument '%s'\n", argv[optind]);
         return -1;
@@ -181,17 +220,70 @@ static void S_free_args(S_args *a)
     free(a->sets);
 }
 
-/* Loads and validates; returns the place or NULL (problems printed). */
-static void *S_load(const S_args *a, ps_params *reg, ps_scenario *scen, ps_diag *d)
+/* One loaded arm: the registry, the scenario (with a policy's overrides and
+ * timeline when there is one), the place and the compiled timeline. */
+typedef struct {
+    ps_params *reg;
+    ps_scenario scen;
+    int scen_open;
+    ps_policy policy;
+    int has_policy;
+    void *place;
+    ps_timeline timeline;
+} S_arm;
+
+static void S_arm_free(S_arm *arm)
 {
-    if (S_model->declare(reg) != 0) {
-        fprintf(stderr, "placesim: internal error: the parameter registry is inconsistent\n");
-        return NULL;
+    ps_timeline_free(&arm->timeline, S_model->intervention_free);
+    if (arm->place) S_model->unload(arm->place);
+    if (arm->scen_open) ps_scenario_close(&arm->scen);
+    if (arm->has_policy) ps_policy_close(&arm->policy);
+    ps_params_free(arm->reg);
+    memset(arm, 0, sizeof *arm);
+}
+
+/* Loads and validates a scenario, and a policy on top of it when policy is
+ * not NULL. Returns 0, or -1 with the problems in d. */
+static int S_arm_load(S_arm *arm, const char *scenario, const char *policy,
+                      const char *const *sets, size_t n_sets, ps_diag *d)
+{
+    memset(arm, 0, sizeof *arm);
+    arm->reg = ps_params_create();
+    if (!arm->reg || S_model->declare(arm->reg) != 0) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "the parameter registry could not be built");
+        return -1;
     }
-    if (ps_scenario_open(scen, a->scenario, reg, S_model->scenario_keys,
-                         S_model->n_scenario_keys, a->sets, a->n_sets, d) != 0)
-        return NULL;
-    return S_model->load(scen, reg, d);
+    const char **all = calloc(n_sets + 256, sizeof *all);
+    if (!all) return -1;
+    size_t n_all = 0;
+    if (policy) {
+        arm->has_policy = 1;
+        if (ps_policy_open(&arm->policy, policy, d) != 0) {
+            free(all);
+            return -1;
+        }
+        for (size_t i = 0; i < arm->policy.n_sets && n_all < 200; i++)
+            all[n_all++] = arm->policy.sets[i];
+    }
+    for (size_t i = 0; i < n_sets; i++) all[n_all++] = sets[i];
+    /* the engine's timeline is a top-level group beside the model's */
+    const char *keys[64];
+    size_t n_keys = 0;
+    for (size_t i = 0; i < S_model->n_scenario_keys && n_keys < 63; i++)
+        keys[n_keys++] = S_model->scenario_keys[i];
+    keys[n_keys++] = "timeline";
+    arm->scen_open = 1;
+    int rc = ps_scenario_open(&arm->scen, scenario, arm->reg, keys, n_keys, all, n_all, d);
+    free(all);
+    if (rc != 0) return -1;
+    arm->place = S_model->load(&arm->scen, arm->reg, d);
+    if (!arm->place) return -1;
+    const config_setting_t *root = config_root_setting(&arm->scen.cfg);
+    ps_timeline_read(&arm->timeline, config_setting_get_member(root, "timeline"),
+                     arm->scen.run.weeks, d);
+    if (policy) ps_timeline_read(&arm->timeline, arm->policy.timeline, arm->scen.run.weeks, d);
+    if (d->count) return -1;
+    return ps_sim_compile_timeline(S_model, arm->place, arm->reg, &arm->timeline, d);
 }
 
 static int S_cmd_validate(int argc, char **argv)
@@ -212,25 +304,23 @@ static int S_cmd_validate(int argc, char **argv)
         S_free_args(&a);
         return 2;
     }
-    ps_params *reg = ps_params_create();
-    ps_scenario scen;
+    S_arm arm;
     ps_diag d;
     ps_diag_init(&d);
-    void *place = reg ? S_load(&a, reg, &scen, &d) : NULL;
     int rc = 0;
-    if (!place) {
+    if (S_arm_load(&arm, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
         S_print_diag(&d);
-        fprintf(stderr, "placesim: %s: %d problem%s\n", a.scenario, d.count,
-                d.count == 1 ? "" : "s");
+        fprintf(stderr, "placesim: %s: %d problem%s\n", a.policy ? a.policy : a.scenario,
+                d.count, d.count == 1 ? "" : "s");
         rc = S_exit_code(&d);
     } else {
-        printf("%s: valid (%ld citizens, %d replications of %d weeks after %d weeks of warm-up)\n",
-               a.scenario, S_model->population(place), scen.run.replications,
-               scen.run.weeks, scen.run.warmup);
-        S_model->unload(place);
+        printf("%s: valid (%ld citizens, %d replications of %d weeks after %d weeks of warm-up, "
+               "%zu intervention%s)\n",
+               a.policy ? a.policy : a.scenario, S_model->population(arm.place),
+               arm.scen.run.replications, arm.scen.run.weeks, arm.scen.run.warmup,
+               arm.timeline.n, arm.timeline.n == 1 ? "" : "s");
     }
-    ps_scenario_close(&scen);
-    ps_params_free(reg);
+    S_arm_free(&arm);
     S_free_args(&a);
     return rc;
 }
@@ -273,6 +363,30 @@ static void S_print_headline(const char *dir)
     }
 }
 
+/* The output directory: --out, else results/<name of the file>. */
+static void S_out_dir(const S_args *a, const char *name_from, char *out, size_t size)
+{
+    if (a->out) {
+        snprintf(out, size, "%s", a->out);
+        return;
+    }
+    const char *base = strrchr(name_from, '/');
+    base = base ? base + 1 : name_from;
+    size_t len = strcspn(base, ".");
+    snprintf(out, size, "results/%.*s", (int)len, base);
+}
+
+static void S_print_profile(const ps_run_result *res, double citizen_weeks)
+{
+    double total = 0;
+    for (size_t k = 0; k < res->n_phases; k++) total += res->phase_seconds[k];
+    printf("%-12s %10s %8s %16s\n", "phase", "seconds", "share", "ns/citizen-week");
+    for (size_t k = 0; k < res->n_phases; k++)
+        printf("%-12s %10.3f %7.1f%% %16.2f\n", res->phase_names[k], res->phase_seconds[k],
+               total > 0 ? 100 * res->phase_seconds[k] / total : 0,
+               citizen_weeks > 0 ? 1e9 * res->phase_seconds[k] / citizen_weeks : 0);
+}
+
 static int S_cmd_run(int argc, char **argv)
 {
     S_args a;
@@ -281,46 +395,34 @@ static int S_cmd_run(int argc, char **argv)
         S_free_args(&a);
         return 2;
     }
-    if (a.help) {
-        S_usage_run(stdout);
+    if (a.help || !a.scenario) {
+        S_usage_run(a.help ? stdout : stderr);
         S_free_args(&a);
-        return 0;
-    }
-    if (!a.scenario) {
-        S_usage_run(stderr);
-        S_free_args(&a);
-        return 2;
+        return a.help ? 0 : 2;
     }
     if (a.threads > 0) omp_set_num_threads(a.threads);
-    ps_params *reg = ps_params_create();
-    ps_scenario scen;
+    S_arm arm;
     ps_diag d;
     ps_diag_init(&d);
-    void *place = reg ? S_load(&a, reg, &scen, &d) : NULL;
     int rc = 0;
     char out[1024];
-    if (!place) {
+    if (S_arm_load(&arm, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
         S_print_diag(&d);
         rc = S_exit_code(&d);
         goto done;
     }
-    if (a.out) {
-        snprintf(out, sizeof out, "%s", a.out);
-    } else {
-        const char *base = strrchr(a.scenario, '/');
-        base = base ? base + 1 : a.scenario;
-        size_t len = strcspn(base, ".");
-        snprintf(out, sizeof out, "results/%.*s", (int)len, base);
-    }
-    ps_run_options opt = {out, omp_get_max_threads(), a.overwrite, a.quiet,
+    S_out_dir(&a, a.scenario, out, sizeof out);
+    ps_run_options opt = {out, &arm.timeline, omp_get_max_threads(), a.overwrite, a.quiet,
                           PLACESIM_VERSION};
     ps_run_result res;
+    const ps_run_settings *run = &arm.scen.run;
     if (!a.quiet)
-        fprintf(stderr, "placesim: %s: %ld citizens, %d replication%s of %d weeks (+%d warm-up), %d thread%s\n",
-                a.scenario, S_model->population(place), scen.run.replications,
-                scen.run.replications == 1 ? "" : "s", scen.run.weeks, scen.run.warmup,
-                opt.threads, opt.threads == 1 ? "" : "s");
-    rc = ps_sim_run(S_model, place, &scen, &opt, &res, &d);
+        fprintf(stderr, "placesim: %s: %ld citizens, %d replication%s of %d weeks (+%d warm-up), "
+                        "%zu intervention%s, %d thread%s\n",
+                a.scenario, S_model->population(arm.place), run->replications,
+                run->replications == 1 ? "" : "s", run->weeks, run->warmup, arm.timeline.n,
+                arm.timeline.n == 1 ? "" : "s", opt.threads, opt.threads == 1 ? "" : "s");
+    rc = ps_sim_run(S_model, arm.place, &arm.scen, &opt, &res, &d);
     if (rc) {
         S_print_diag(&d);
         fprintf(stderr, "placesim: the run did not finish; %s holds no complete result\n", out);
@@ -329,22 +431,102 @@ static int S_cmd_run(int argc, char **argv)
         printf("placesim: results in %s (series.csv, summary.csv, annual.csv, manifest.json)\n", out);
         printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
                res.citizen_weeks_per_second);
-        if (a.profile) {
-            double total = 0;
-            for (size_t k = 0; k < res.n_phases; k++) total += res.phase_seconds[k];
-            printf("%-12s %10s %8s %14s\n", "phase", "seconds", "share", "ns/citizen-week");
-            double cw = (double)S_model->population(place) *
-                        (scen.run.warmup + scen.run.weeks) * res.replications_done;
-            for (size_t k = 0; k < res.n_phases; k++)
-                printf("%-12s %10.3f %7.1f%% %14.2f\n", res.phase_names[k], res.phase_seconds[k],
-                       total > 0 ? 100 * res.phase_seconds[k] / total : 0,
-                       cw > 0 ? 1e9 * res.phase_seconds[k] / cw : 0);
-        }
+        if (a.profile)
+            S_print_profile(&res, (double)S_model->population(arm.place) *
+                                      (run->warmup + run->weeks) * res.replications_done);
     }
-    S_model->unload(place);
 done:
-    ps_scenario_close(&scen);
-    ps_params_free(reg);
+    S_arm_free(&arm);
+    S_free_args(&a);
+    return rc;
+}
+
+/* Prints the paired differences of the headline metrics (mean over the
+ * horizon) from compare.csv. */
+static void S_print_compare(const char *dir)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/compare.csv", dir);
+    FILE *fp = fopen(path, "r");
+    if (!fp) return;
+    static const char *const show[] = {"wellbeing_with_needs", "unmet_share_of_needs",
+                                       "wellbeing_gap_1_vs_3plus", "assessments_per_episode",
+                                       "weeks_to_first_support", "trust_density"};
+    char line[2048];
+    printf("%-26s %10s %10s %11s %22s %8s\n", "metric (mean over weeks)", "baseline", "policy",
+           "difference", "95% interval", "better");
+    while (fgets(line, sizeof line, fp)) {
+        char metric[128], week[16];
+        int dir_;
+        double v[12];
+        if (sscanf(line, "%127[^,],%15[^,],%d,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                   metric, week, &dir_, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+                   &v[8], &v[9], &v[10], &v[11]) != 15 ||
+            strcmp(week, "all") != 0)
+            continue;
+        for (size_t k = 0; k < sizeof show / sizeof *show; k++)
+            if (strcmp(metric, show[k]) == 0)
+                printf("%-26s %10.4g %10.4g %+11.3g [%+9.3g, %+9.3g] %7.0f%%\n", metric, v[0],
+                       v[3], v[6], v[7], v[8], 100 * v[11]);
+    }
+    fclose(fp);
+}
+
+static int S_cmd_compare(int argc, char **argv)
+{
+    S_args a;
+    if (S_parse(argc, argv, &a, 2) != 0) {
+        S_usage_compare(stderr);
+        S_free_args(&a);
+        return 2;
+    }
+    if (a.help || !a.scenario || !a.second) {
+        S_usage_compare(a.help ? stdout : stderr);
+        S_free_args(&a);
+        return a.help ? 0 : 2;
+    }
+    if (a.threads > 0) omp_set_num_threads(a.threads);
+    S_arm arms[2];
+    memset(arms, 0, sizeof arms);
+    ps_diag d;
+    ps_diag_init(&d);
+    int rc = 0;
+    char out[1024];
+    if (S_arm_load(&arms[0], a.scenario, NULL, a.sets, a.n_sets, &d) != 0 ||
+        S_arm_load(&arms[1], a.scenario, a.second, a.sets, a.n_sets, &d) != 0) {
+        S_print_diag(&d);
+        rc = S_exit_code(&d);
+        goto done;
+    }
+    S_out_dir(&a, a.second, out, sizeof out);
+    ps_arm spec[2] = {
+        {"baseline", "", arms[0].place, &arms[0].scen, &arms[0].timeline},
+        {arms[1].policy.name, arms[1].policy.description, arms[1].place, &arms[1].scen,
+         &arms[1].timeline}};
+    ps_run_options opt = {out, NULL, omp_get_max_threads(), a.overwrite, a.quiet,
+                          PLACESIM_VERSION};
+    ps_run_result res;
+    if (!a.quiet)
+        fprintf(stderr, "placesim: comparing '%s' with the baseline %s: %d paired replication%s "
+                        "of %d weeks, %d thread%s\n",
+                spec[1].name, a.scenario, arms[0].scen.run.replications,
+                arms[0].scen.run.replications == 1 ? "" : "s", arms[0].scen.run.weeks,
+                opt.threads, opt.threads == 1 ? "" : "s");
+    rc = ps_compare_run(S_model, spec, 2, &opt, &res, &d);
+    if (rc) {
+        S_print_diag(&d);
+        fprintf(stderr, "placesim: the comparison did not finish; %s holds no complete result\n",
+                out);
+    } else {
+        S_print_compare(out);
+        printf("placesim: results in %s (report.html, compare.csv, series.csv, "
+               "resilience_summary.csv, manifest.json)\n", out);
+        printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
+               res.citizen_weeks_per_second);
+    }
+done:
+    S_arm_free(&arms[0]);
+    S_arm_free(&arms[1]);
     S_free_args(&a);
     return rc;
 }
@@ -392,10 +574,12 @@ int main(int argc, char **argv)
         if (strcmp(what, "run") == 0) S_usage_run(stdout);
         else if (strcmp(what, "validate") == 0) S_usage_validate(stdout);
         else if (strcmp(what, "params") == 0) S_usage_params(stdout);
+        else if (strcmp(what, "compare") == 0) S_usage_compare(stdout);
         else S_usage_main(stdout);
         return 0;
     }
     if (strcmp(cmd, "run") == 0) return S_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0) return S_cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0) return S_cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "params") == 0) return S_cmd_params(argc - 1, argv + 1);
     fprintf(stderr, "placesim: unknown command '%s'\n\n", cmd);

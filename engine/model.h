@@ -11,6 +11,7 @@
 #include "ps_error.h"
 #include "rng.h"
 #include "scenario.h"
+#include "timeline.h"
 
 typedef struct ps_step_ctx {
     int tick;        /* engine tick from 0, warm-up included */
@@ -47,6 +48,24 @@ typedef struct ps_model_type {
      * the last tick of each reported year. */
     size_t (*annual_names)(const void *place, const char *const **names);
     void (*observe_year)(void *state, int year, double *row);
+
+    /* Interventions (optional; NULL when the model has none). compile
+     * checks an entry's target or shock and its own keys (the common keys
+     * are in ps_timeline_common_keys) and returns a handle; apply moves an
+     * intervention from level `from` to level `to` (0..1) between ticks. */
+    void *(*intervention_compile)(const void *place, const ps_params *reg,
+                                  const ps_intervention *iv, ps_diag *d);
+    void (*intervention_free)(void *handle);
+    void (*intervention_apply)(void *state, const ps_intervention *iv, double from,
+                               double to);
+    /* How many times faster than written ramps run in this state (>= 1). */
+    double (*ramp_speed)(const void *state);
+    /* +1 when a higher value of metric m is better, -1 when lower, 0 when
+     * neither (for "share of replications in which the policy was better"). */
+    int (*metric_direction)(const void *place, size_t m);
+    /* The metrics whose resilience to each dated shock is measured. */
+    const char *const *resilience_metrics;
+    size_t n_resilience_metrics;
 
     /* Profiling (optional): the phases of a tick and the seconds spent in
      * each so far by this replication. The engine adds "observe". */

@@ -40,8 +40,41 @@ static void S_add_phases(const ps_model_type *type, const void *state, double ob
     if (n < PS_MAX_PHASES) acc[n] += observe;
 }
 
+int ps_sim_compile_timeline(const ps_model_type *type, const void *place,
+                            const ps_params *reg, ps_timeline *tl, ps_diag *d)
+{
+    int before = d->count;
+    for (size_t i = 0; i < tl->n; i++) {
+        ps_intervention *iv = &tl->items[i];
+        if (!type->intervention_compile) {
+            ps_diag_add(d, PS_ERR_INPUT, iv->file, iv->line, "timeline",
+                        "the model '%s' takes no interventions", type->name);
+            continue;
+        }
+        iv->handle = type->intervention_compile(place, reg, iv, d);
+    }
+    return d->count > before ? -1 : 0;
+}
+
+/* Moves every intervention to its level for reported week `week`. */
+static void S_intervene(const ps_model_type *type, void *state, const ps_timeline *tl,
+                        int week, double *levels, double *speeds)
+{
+    if (!tl || !type->intervention_apply) return;
+    for (size_t i = 0; i < tl->n; i++) {
+        const ps_intervention *iv = &tl->items[i];
+        if (week == iv->at)
+            speeds[i] = type->ramp_speed ? type->ramp_speed(state) : 1;
+        double level = ps_timeline_level(iv, week, speeds[i]);
+        if (level != levels[i]) {
+            type->intervention_apply(state, iv, levels[i], level);
+            levels[i] = level;
+        }
+    }
+}
+
 static int S_replicate(const ps_model_type *type, const void *place,
-                       const ps_run_settings *run, unsigned rep,
+                       const ps_run_settings *run, const ps_timeline *tl, unsigned rep,
                        S_row_cb row_cb, S_year_cb year_cb, void *cb_ctx,
                        double *phase_acc, ps_diag *d)
 {
@@ -53,11 +86,14 @@ static int S_replicate(const ps_model_type *type, const void *place,
         ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         return PS_ERR_MEMORY;
     }
+    size_t n_iv = tl ? tl->n : 0;
+    double *levels = calloc(2 * n_iv + 1, sizeof *levels);
     ps_step_ctx ctx;
     ctx.key = ps_rng_key_make(run->seed, rep);
-    void *state = type->create(place, ctx.key, d);
+    void *state = levels ? type->create(place, ctx.key, d) : NULL;
     if (!state) {
         free(row);
+        free(levels);
         return d->status ? d->status : PS_ERR_MEMORY;
     }
     int rc = 0;
@@ -70,6 +106,7 @@ static int S_replicate(const ps_model_type *type, const void *place,
             type->observe(state, row);
             row_cb(cb_ctx, 0, row);
         }
+        if (ctx.week >= 0) S_intervene(type, state, tl, ctx.week, levels, levels + n_iv);
         rc = type->step(state, &ctx, d);
         if (rc) break;
         if (ctx.week >= 0 && row_cb) {
@@ -86,6 +123,7 @@ static int S_replicate(const ps_model_type *type, const void *place,
     if (phase_acc) S_add_phases(type, state, observe, phase_acc);
     type->destroy(state);
     free(row);
+    free(levels);
     return rc;
 }
 
@@ -101,12 +139,12 @@ static void S_collect_row(void *vctx, int week, const double *row)
 }
 
 int ps_sim_replication(const ps_model_type *type, const void *place,
-                       const ps_run_settings *run, unsigned replication,
-                       double *rows, ps_diag *d)
+                       const ps_run_settings *run, const ps_timeline *timeline,
+                       unsigned replication, double *rows, ps_diag *d)
 {
     const char *const *names;
     S_collect c = {rows, type->metric_names(place, &names)};
-    return S_replicate(type, place, run, replication,
+    return S_replicate(type, place, run, timeline, replication,
                        rows ? S_collect_row : NULL, NULL, &c, NULL, d);
 }
 
@@ -279,7 +317,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     double t0 = S_now();
     for (int r = 0; r < run->replications; r++) {
         w.rep = (unsigned)r;
-        rc = S_replicate(type, place, run, (unsigned)r, S_series_row,
+        rc = S_replicate(type, place, run, opt->timeline, (unsigned)r, S_series_row,
                          S_annual_row, &w, result->phase_seconds, d);
         if (rc) break;
         result->replications_done = r + 1;

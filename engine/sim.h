@@ -9,6 +9,7 @@
 
 typedef struct ps_run_options {
     const char *out_dir;
+    const ps_timeline *timeline; /* compiled interventions, or NULL */
     int threads;      /* OpenMP threads (already applied by the caller) */
     int overwrite;    /* allow a non-empty output directory */
     int quiet;        /* no progress lines */
@@ -40,7 +41,12 @@ int ps_sim_run(const ps_model_type *type, const void *place,
  * rows[(week) * n_metrics + m] when rows is not NULL (weeks + 1 rows).
  * For tests and library users. Returns 0 or a ps_status. */
 int ps_sim_replication(const ps_model_type *type, const void *place,
-                       const ps_run_settings *run, unsigned replication,
-                       double *rows, ps_diag *d);
+                       const ps_run_settings *run, const ps_timeline *timeline,
+                       unsigned replication, double *rows, ps_diag *d);
+
+/* Compiles every entry of the timeline with the model (targets, shocks and
+ * their keys); returns 0 or -1 with the problems in d. */
+int ps_sim_compile_timeline(const ps_model_type *type, const void *place,
+                            const ps_params *reg, ps_timeline *tl, ps_diag *d);
 
 #endif

@@ -75,6 +75,7 @@ typedef struct sc_params {
     double trust_alpha, trust_omega, trust_delta, trust_floor, trust_default;
     double u_beta, u_delta, lambda_G;
     double zeta, influence_anchor;
+    double ramp_d;
     double lambda_I, iota, new_capacity;
     int max_new_actors;
     int commission_period;
@@ -226,7 +227,12 @@ typedef struct sc_tally {
 
 typedef struct sc_state {
     const sc_place *pl;
-    const sc_params *prm;
+    const sc_params *prm; /* points at prm_local */
+    sc_params prm_local;  /* this replication's parameters (interventions change them) */
+    /* values captured when a `set` intervention starts, to revert to:
+     * [intervention index][entity] */
+    double *iv_base;
+    size_t iv_base_rows, iv_base_cols;
     ps_rng_key key;
     int tick, week, threads;
     sc_citizens c;
@@ -292,6 +298,14 @@ double sc_statutory_index(const sc_state *st, int k);
 double sc_trust_density(const sc_state *st);
 double sc_convening(sc_state *st, int a, int b);
 double sc_leadership_entropy(const sc_state *st);
+
+/* sc_interventions.c */
+void *sc_intervention_compile(const void *place, const ps_params *reg,
+                              const ps_intervention *iv, ps_diag *d);
+void sc_intervention_free(void *handle);
+void sc_intervention_apply(void *state, const ps_intervention *iv, double from, double to);
+double sc_ramp_speed(const void *state);
+int sc_metric_direction(const void *place, size_t m);
 
 /* sc_shocks.c: events that interventions (and tests) apply between ticks */
 int sc_most_influential(const sc_state *st);

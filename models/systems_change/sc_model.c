@@ -75,6 +75,10 @@ static void S_phase_seconds(const void *vs, double *seconds)
     for (int k = 0; k < 3; k++) seconds[k] = st->phase_seconds[k];
 }
 
+static const char *const S_resilience_metrics[] = {
+    "wellbeing_with_needs", "unmet_share_of_needs", "P_A", "P_B", "P_C", "P_D",
+    "P_E", "P_F", "P_G", "P_H", "P_I", "trust_density"};
+
 const ps_model_type sc_model_type = {
     .name = "systems_change",
     .scenario_keys = sc_scenario_keys,
@@ -90,6 +94,13 @@ const ps_model_type sc_model_type = {
     .observe = sc_observe,
     .annual_names = sc_annual_names,
     .observe_year = sc_observe_year,
+    .intervention_compile = sc_intervention_compile,
+    .intervention_free = sc_intervention_free,
+    .intervention_apply = sc_intervention_apply,
+    .ramp_speed = sc_ramp_speed,
+    .metric_direction = sc_metric_direction,
+    .resilience_metrics = S_resilience_metrics,
+    .n_resilience_metrics = sizeof S_resilience_metrics / sizeof *S_resilience_metrics,
     .phase_names = S_phase_names,
     .phase_seconds = S_phase_seconds,
 };

@@ -180,6 +180,8 @@ int sc_declare(ps_params *reg)
       "asset gain per volunteer per resident");
     D("neighbourhoods.delta_A", delta_A, 0.01, 0, 1, "per week",
       "neighbourhood assets relax toward their baseline");
+    D("timeline.ramp_d", ramp_d, 1, 0, 100, "multiplier",
+      "D: interventions ramp in (1 + ramp_d P_D) times faster than written");
     D("population.turnover", turnover, 0.02 / 52, 0, 0.1, "per week",
       "chance a week that an adult leaves and a new one arrives");
     return 0;

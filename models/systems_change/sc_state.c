@@ -93,6 +93,7 @@ void sc_destroy(void *vs)
     free(st->tl_actor); free(st->tl_link); free(st->tl_hood);
     free(st->metrics);
     free(st->adj);
+    free(st->iv_base);
     if (st->g) gsl_rng_free(st->g);
     free(st);
 }
@@ -109,7 +110,8 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     sc_state *st = calloc(1, sizeof *st);
     if (!st) goto nomem;
     st->pl = pl;
-    st->prm = &pl->prm;
+    st->prm_local = pl->prm;
+    st->prm = &st->prm_local;
     st->key = key;
     st->threads = omp_get_max_threads();
     for (int k = 0; k < SC_MAX_DOMAINS; k++) st->surge[k] = 1;

@@ -1,0 +1,60 @@
+#include "policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+int ps_policy_open(ps_policy *p, const char *path, ps_diag *d)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->path, sizeof p->path, "%s", path);
+    config_init(&p->cfg);
+    p->live = 1;
+    if (config_read_file(&p->cfg, path) != CONFIG_TRUE) {
+        const char *f = config_error_file(&p->cfg);
+        if (config_error_type(&p->cfg) == CONFIG_ERR_FILE_IO)
+            ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot read the policy file");
+        else
+            ps_diag_add(d, PS_ERR_INPUT, f ? f : path, config_error_line(&p->cfg), "",
+                        "syntax error: %s", config_error_text(&p->cfg));
+        return -1;
+    }
+    static const char *const keys[] = {"name", "description", "set", "timeline"};
+    const config_setting_t *root = config_root_setting(&p->cfg);
+    int before = d->count;
+    ps_cfg_check_keys(root, keys, 4, d);
+    ps_cfg_string(root, "name", 0, path, &p->name, d);
+    ps_cfg_string(root, "description", 0, "", &p->description, d);
+    const config_setting_t *set = config_setting_get_member(root, "set");
+    if (set && ps_cfg_expect_type(set, CONFIG_TYPE_ARRAY, d) == 0) {
+        int n = config_setting_length(set);
+        p->sets = calloc((size_t)n + 1, sizeof *p->sets);
+        if (!p->sets) {
+            ps_diag_add(d, PS_ERR_MEMORY, path, 0, "", "out of memory");
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(set, (unsigned)i);
+            const char *text = config_setting_get_string(e);
+            if (!text || !strchr(text, '=') || text[0] == '=') {
+                ps_cfg_error(e, d, "expected \"path=value\"");
+                continue;
+            }
+            p->sets[p->n_sets++] = text;
+        }
+    }
+    p->timeline = config_setting_get_member(root, "timeline");
+    if (!p->n_sets && !p->timeline && d->count == before)
+        ps_diag_add(d, PS_ERR_INPUT, path, 0, "",
+                    "a policy needs a 'set' list or a 'timeline', or both");
+    return d->count > before ? -1 : 0;
+}
+
+void ps_policy_close(ps_policy *p)
+{
+    free(p->sets);
+    p->sets = NULL;
+    if (p->live) config_destroy(&p->cfg);
+    p->live = 0;
+}

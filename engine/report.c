@@ -1,0 +1,487 @@
+/* Charts are drawn as SVG by hand: a line chart with 90 % bands, and a
+ * radar of the nine preconditions. Everything a reader needs is inside
+ * report.html; the SVG files are the same charts for slides and print. */
+#include "report.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "stats.h"
+
+static const char *const S_colors[] = {"#1b6ca8", "#d95f02", "#1b9e77", "#7570b3"};
+
+typedef struct {
+    const char *name;
+    const char *color;
+    double *mean, *lo, *hi; /* n values; lo/hi may be NULL */
+} S_series;
+
+static void S_escape(FILE *fp, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", fp); break;
+        case '>': fputs("&gt;", fp); break;
+        case '&': fputs("&amp;", fp); break;
+        case '"': fputs("&quot;", fp); break;
+        default: fputc(*s, fp);
+        }
+    }
+}
+
+static void S_range(const S_series *s, size_t ns, size_t n, int zero, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t k = 0; k < ns; k++)
+        for (size_t i = 0; i < n; i++) {
+            double vals[3] = {s[k].mean[i], s[k].lo ? s[k].lo[i] : NAN, s[k].hi ? s[k].hi[i] : NAN};
+            for (int j = 0; j < 3; j++)
+                if (isfinite(vals[j])) {
+                    if (vals[j] < *lo) *lo = vals[j];
+                    if (vals[j] > *hi) *hi = vals[j];
+                }
+        }
+    if (zero) {
+        if (*lo > 0) *lo = 0;
+        if (*hi < 0) *hi = 0;
+    }
+    if (!isfinite(*lo)) *lo = 0, *hi = 1;
+    if (*hi - *lo < 1e-12) *hi = *lo + 1e-6;
+    double pad = 0.05 * (*hi - *lo);
+    *lo -= pad;
+    *hi += pad;
+}
+
+/* A line chart of n weekly values per series, with bands, shock marks. */
+static void S_chart(FILE *fp, const char *title, const char *ylabel, size_t n,
+                    const S_series *s, size_t ns, const int *marks, const char *const *mark_names,
+                    size_t nmarks, int zero_line)
+{
+    const double W = 720, H = 320, L = 80, R = 20, T = 40, B = 50;
+    double lo, hi;
+    S_range(s, ns, n, zero_line, &lo, &hi);
+#define X(i) (L + (W - L - R) * (double)(i) / (double)(n > 1 ? n - 1 : 1))
+#define Y(v) (T + (H - T - B) * (1 - ((v)-lo) / (hi - lo)))
+    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n",
+            W, H, W, H);
+    fprintf(fp, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n", W, H);
+    fputs("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">", fp);
+    S_escape(fp, title);
+    fputs("</text>\n", fp);
+    /* axes and ticks */
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", L,
+            H - B, W - R, H - B);
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", L, T,
+            L, H - B);
+    for (int k = 0; k <= 4; k++) {
+        double v = lo + (hi - lo) * k / 4.0;
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", L,
+                Y(v), W - R, Y(v));
+        fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.4g</text>\n", L - 5,
+                Y(v) + 4, v);
+    }
+    for (size_t w = 0; w < n; w += 52) {
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n",
+                X(w), H - B, X(w), H - B + 5);
+        fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n", X(w),
+                H - B + 18, w);
+    }
+    fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">week (after the warm-up)</text>\n",
+            (L + W - R) / 2, H - 8);
+    fprintf(fp, "<text transform=\"translate(16,%.1f) rotate(-90)\" text-anchor=\"middle\">",
+            (T + H - B) / 2);
+    S_escape(fp, ylabel);
+    fputs("</text>\n", fp);
+    if (zero_line && lo < 0 && hi > 0)
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
+                    "stroke-dasharray=\"2,2\"/>\n", L, Y(0.0), W - R, Y(0.0));
+    for (size_t k = 0; k < nmarks; k++) {
+        if (marks[k] < 0 || (size_t)marks[k] >= n) continue;
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#b00\" "
+                    "stroke-dasharray=\"5,3\"/>\n", X(marks[k]), T, X(marks[k]), H - B);
+        fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#b00\">", X(marks[k]) + 3, T + 12 + 12.0 * (double)k);
+        S_escape(fp, mark_names[k]);
+        fputs("</text>\n", fp);
+    }
+    for (size_t k = 0; k < ns; k++) {
+        if (s[k].lo && s[k].hi) {
+            fprintf(fp, "<polygon fill=\"%s\" fill-opacity=\"0.18\" stroke=\"none\" points=\"",
+                    s[k].color);
+            for (size_t i = 0; i < n; i++)
+                if (isfinite(s[k].hi[i])) fprintf(fp, "%.1f,%.1f ", X(i), Y(s[k].hi[i]));
+            for (size_t i = n; i-- > 0;)
+                if (isfinite(s[k].lo[i])) fprintf(fp, "%.1f,%.1f ", X(i), Y(s[k].lo[i]));
+            fputs("\"/>\n", fp);
+        }
+        fprintf(fp, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", s[k].color);
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(s[k].mean[i])) fprintf(fp, "%.1f,%.1f ", X(i), Y(s[k].mean[i]));
+        fputs("\"/>\n", fp);
+        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"%s\"/>",
+                W - R - 230, T + 4 + 16.0 * (double)k, s[k].color);
+        fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\">", W - R - 210, T + 10 + 16.0 * (double)k);
+        S_escape(fp, s[k].name);
+        fputs("</text>\n", fp);
+    }
+    fputs("</svg>\n", fp);
+#undef X
+#undef Y
+}
+
+/* Radar of the nine preconditions: mean over replications of P_A..P_I at
+ * the start and at the horizon of each arm. */
+static void S_radar(FILE *fp, const ps_compare_data *c, const ps_arm *arms, size_t n_arms,
+                    const size_t *pm)
+{
+    const double W = 520, H = 440, cx = 230, cy = 230, rad = 170;
+    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
+                "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n"
+                "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Precondition "
+                "profile (system index, 0 to 1)</text>\n",
+            W, H, W, H, W, H);
+    static const char *const labels[9] = {
+        "A beneficiary impact", "B citizen-centred", "C systemic", "D grounded in place",
+        "E trusted partners", "F strengths based", "G distributed leadership",
+        "H resilient, risk embracing", "I able to let go"};
+    for (int ring = 1; ring <= 4; ring++) {
+        fputs("<polygon fill=\"none\" stroke=\"#ccc\" points=\"", fp);
+        for (int k = 0; k < 9; k++) {
+            double ang = -M_PI / 2 + 2 * M_PI * k / 9;
+            fprintf(fp, "%.1f,%.1f ", cx + rad * ring / 4 * cos(ang), cy + rad * ring / 4 * sin(ang));
+        }
+        fputs("\"/>\n", fp);
+    }
+    for (int k = 0; k < 9; k++) {
+        double ang = -M_PI / 2 + 2 * M_PI * k / 9;
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/>\n", cx,
+                cy, cx + rad * cos(ang), cy + rad * sin(ang));
+        double tx = cx + (rad + 12) * cos(ang), ty = cy + (rad + 12) * sin(ang);
+        fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n", tx, ty + 4,
+                cos(ang) > 0.2 ? "start" : cos(ang) < -0.2 ? "end" : "middle", labels[k]);
+    }
+    fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#888\">0.5</text><text x=\"%.1f\" y=\"%.1f\" "
+                "fill=\"#888\">1</text>\n", cx + 3, cy - rad / 2, cx + 3, cy - rad);
+    int legend = 0;
+    for (size_t a = 0; a < n_arms; a++) {
+        for (int when = 0; when < 2; when++) {
+            size_t week = when ? c->weeks : 0;
+            if (a > 0 && when == 0) continue; /* every arm starts from the same place */
+            const char *color = S_colors[when ? (a + 1) % 4 : 0];
+            fprintf(fp, "<polygon fill=\"%s\" fill-opacity=\"0.08\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
+                    color, color, when ? "" : " stroke-dasharray=\"4,3\"");
+            for (int k = 0; k < 9; k++) {
+                double v = 0;
+                for (size_t r = 0; r < c->reps; r++) v += ps_compare_at(c, a, r, week)[pm[k]];
+                v /= (double)c->reps;
+                double ang = -M_PI / 2 + 2 * M_PI * k / 9;
+                fprintf(fp, "%.1f,%.1f ", cx + rad * v * cos(ang), cy + rad * v * sin(ang));
+            }
+            fputs("\"/>\n", fp);
+            fprintf(fp, "<rect x=\"20\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/><text x=\"40\" y=\"%d\">",
+                    (int)H - 50 + 16 * legend, color, (int)H - 44 + 16 * legend);
+            if (when) {
+                S_escape(fp, arms[a].name);
+                fprintf(fp, ", week %zu", c->weeks);
+            } else {
+                fputs("start (week 0, every arm)", fp);
+            }
+            fputs("</text>\n", fp);
+            legend++;
+        }
+    }
+    fputs("</svg>\n", fp);
+}
+
+static size_t S_find(const ps_compare_data *c, const char *name)
+{
+    for (size_t m = 0; m < c->n_metrics; m++)
+        if (strcmp(c->metric_names[m], name) == 0) return m;
+    return (size_t)-1;
+}
+
+/* Per-week mean and 5th/95th percentiles of metric m in arm a. */
+static void S_band(const ps_compare_data *c, size_t a, size_t m, double *mean, double *lo,
+                   double *hi, double *scratch)
+{
+    for (size_t w = 0; w <= c->weeks; w++) {
+        size_t k = 0;
+        for (size_t r = 0; r < c->reps; r++) {
+            double v = ps_compare_at(c, a, r, w)[m];
+            if (!isnan(v)) scratch[k++] = v;
+        }
+        if (!k) {
+            mean[w] = lo[w] = hi[w] = NAN;
+            continue;
+        }
+        gsl_sort(scratch, 1, k);
+        mean[w] = gsl_stats_mean(scratch, 1, k);
+        lo[w] = gsl_stats_quantile_from_sorted_data(scratch, 1, k, 0.05);
+        hi[w] = gsl_stats_quantile_from_sorted_data(scratch, 1, k, 0.95);
+    }
+}
+
+/* Paired difference arm 1 - arm 0 per week with its 95 % t-interval, on a
+ * 4-week trailing mean. */
+static void S_difference(const ps_compare_data *c, size_t m, double *mean, double *lo,
+                         double *hi, double *x, double *y)
+{
+    for (size_t w = 0; w <= c->weeks; w++) {
+        for (size_t r = 0; r < c->reps; r++) {
+            double sx = 0, sy = 0;
+            int n = 0;
+            for (size_t v = w >= 3 ? w - 3 : 0; v <= w; v++) {
+                double a = ps_compare_at(c, 0, r, v)[m], b = ps_compare_at(c, 1, r, v)[m];
+                if (isnan(a) || isnan(b)) continue;
+                sx += a;
+                sy += b;
+                n++;
+            }
+            x[r] = n ? sx / n : NAN;
+            y[r] = n ? sy / n : NAN;
+        }
+        ps_interval iv = ps_paired_ci(x, y, c->reps);
+        mean[w] = iv.mean;
+        lo[w] = iv.lo;
+        hi[w] = iv.hi;
+    }
+}
+
+static double S_overall(const ps_compare_data *c, size_t a, size_t r, size_t m)
+{
+    double s = 0;
+    size_t k = 0;
+    for (size_t w = 1; w <= c->weeks; w++) {
+        double v = ps_compare_at(c, a, r, w)[m];
+        if (!isnan(v)) {
+            s += v;
+            k++;
+        }
+    }
+    return k ? s / (double)k : NAN;
+}
+
+typedef struct {
+    const char *metric, *plain, *unit;
+    double scale;
+} S_headline;
+
+static const S_headline S_headlines[] = {
+    {"wellbeing_with_needs", "wellbeing among people with needs", "points (0-100)", 100},
+    {"unmet_share_of_needs", "share of people with needs whose needs are unmet", "% points", 100},
+    {"wellbeing_gap_1_vs_3plus", "wellbeing gap between one need and three or more", "points (0-100)", 100},
+    {"assessments_per_episode", "assessments per episode of support", "assessments", 1},
+    {"weeks_to_first_support", "weeks from a need to first support", "weeks", 1},
+    {"trust_density", "trust between organisations (trust x understanding)", "points (0-100)", 100},
+};
+
+static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *type,
+                      const ps_arm *arms, double *x, double *y)
+{
+    fputs("<p class=\"summary\">", fp);
+    fprintf(fp, "We simulated %zu paired replications of %zu weeks. Compared with the ", c->reps,
+            c->weeks);
+    S_escape(fp, arms[0].name);
+    fputs(", <b>", fp);
+    S_escape(fp, arms[1].name);
+    fputs("</b> ", fp);
+    int said = 0;
+    for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
+        size_t m = S_find(c, S_headlines[h].metric);
+        if (m == (size_t)-1) continue;
+        size_t better = 0;
+        int dir = type->metric_direction ? type->metric_direction(arms[0].place, m) : 0;
+        for (size_t r = 0; r < c->reps; r++) {
+            x[r] = S_overall(c, 0, r, m);
+            y[r] = S_overall(c, 1, r, m);
+            better += dir * (y[r] - x[r]) > 0;
+        }
+        ps_interval iv = ps_paired_ci(x, y, c->reps);
+        double k = S_headlines[h].scale;
+        int clear = isfinite(iv.lo) && (iv.lo > 0 || iv.hi < 0);
+        const char *verdict = !clear ? "did not change clearly" :
+                              (dir * iv.mean > 0 ? "improved" : "worsened");
+        fprintf(fp, "%s%s %s (%+.3g %s on average over the horizon, 95%% interval %+.3g to %+.3g; "
+                    "better in %zu of %zu replications)",
+                said ? "; " : "", S_headlines[h].plain, verdict, k * iv.mean, S_headlines[h].unit,
+                k * iv.lo, k * iv.hi, better, c->reps);
+        said = 1;
+    }
+    fputs(". Intervals that include zero mean the simulation cannot tell the policy's effect "
+          "from chance at this number of replications.</p>\n", fp);
+}
+
+int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *arms,
+                      size_t n_arms, const ps_compare_data *c, ps_diag *d)
+{
+    size_t n = c->weeks + 1;
+    size_t pm[9];
+    for (int k = 0; k < 9; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "P_%c", 'A' + k);
+        pm[k] = S_find(c, name);
+    }
+    int has_radar = 1;
+    for (int k = 0; k < 9; k++) has_radar &= pm[k] != (size_t)-1;
+    double *buf = calloc(12 * n + 4 * c->reps + 8, sizeof *buf);
+    if (!buf) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        return -1;
+    }
+    double *scratch = buf + 12 * n, *x = scratch + 2 * c->reps, *y = x + c->reps;
+    /* shocks and interventions of the policy arm, to mark */
+    int marks[32];
+    const char *mark_names[32];
+    size_t nmarks = 0;
+    for (size_t a = 0; a < n_arms; a++)
+        for (size_t i = 0; arms[a].timeline && i < arms[a].timeline->n && nmarks < 32; i++) {
+            const ps_intervention *iv = &arms[a].timeline->items[i];
+            int dup = 0;
+            for (size_t k = 0; k < nmarks; k++)
+                dup |= marks[k] == iv->at && strcmp(mark_names[k], iv->label) == 0;
+            if (dup) continue;
+            marks[nmarks] = iv->at;
+            mark_names[nmarks++] = iv->label;
+        }
+    static const char *const files[] = {"radar.svg", "outcomes.svg", "difference.svg",
+                                         "resilience.svg", "report.html"};
+    ps_outfile out[5];
+    memset(out, 0, sizeof out);
+    int rc = 0;
+    for (int f = 0; f < 5 && rc == 0; f++)
+        if (ps_outfile_open(&out[f], dir, files[f], d) != 0) rc = -1;
+    if (rc) goto done;
+    FILE *html = out[4].fp;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+          "<title>placesim report</title>\n<style>\n"
+          "body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222;line-height:1.4}\n"
+          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;"
+          "text-align:right}th{background:#eee}td:first-child{text-align:left}\n"
+          ".summary{font-size:1.1em;background:#f4f7fb;padding:1em;border-left:4px solid #1b6ca8}\n"
+          "svg{max-width:100%;height:auto}\n"
+          "@media print{body{max-width:none}}\n</style></head><body>\n", html);
+    fputs("<h1>What the policy would do: ", html);
+    S_escape(html, arms[1].name);
+    fputs("</h1>\n", html);
+    if (arms[1].description && arms[1].description[0]) {
+        fputs("<p>", html);
+        S_escape(html, arms[1].description);
+        fputs("</p>\n", html);
+    }
+    S_summary(html, c, type, arms, x, y);
+
+    if (has_radar) {
+        FILE *fps[2] = {out[0].fp, html};
+        fputs("<h2>Readiness: the nine preconditions</h2>\n", html);
+        for (int k = 0; k < 2; k++) S_radar(fps[k], c, arms, n_arms, pm);
+    }
+
+    static const char *const outcome[] = {"wellbeing_with_needs", "unmet_share_of_needs"};
+    static const char *const outcome_label[] = {"wellbeing among people with needs (0 to 1)",
+                                                "share of people with needs unmet"};
+    fputs("<h2>Outcomes over time</h2>\n<p>Lines are the mean over replications; bands are the "
+          "5th to 95th percentile (90 % of replications).</p>\n", html);
+    for (int o = 0; o < 2; o++) {
+        size_t m = S_find(c, outcome[o]);
+        if (m == (size_t)-1) continue;
+        S_series s[4];
+        size_t ns = 0;
+        for (size_t a = 0; a < n_arms && a < 4; a++) {
+            s[ns].name = arms[a].name;
+            s[ns].color = S_colors[a];
+            s[ns].mean = buf + (3 * a) * n;
+            s[ns].lo = buf + (3 * a + 1) * n;
+            s[ns].hi = buf + (3 * a + 2) * n;
+            S_band(c, a, m, s[ns].mean, s[ns].lo, s[ns].hi, scratch);
+            ns++;
+        }
+        FILE *fps[2] = {o == 0 ? out[1].fp : NULL, html};
+        for (int k = 0; k < 2; k++)
+            if (fps[k]) S_chart(fps[k], outcome_label[o], outcome_label[o], n, s, ns, marks,
+                                mark_names, nmarks, 0);
+    }
+
+    size_t mw = S_find(c, "wellbeing_with_needs");
+    if (mw != (size_t)-1) {
+        S_series s = {"policy - baseline (95 % interval)", S_colors[1], buf, buf + n, buf + 2 * n};
+        S_difference(c, mw, s.mean, s.lo, s.hi, x, y);
+        for (size_t w = 0; w <= c->weeks; w++) {
+            s.mean[w] *= 100;
+            s.lo[w] *= 100;
+            s.hi[w] *= 100;
+        }
+        fputs("<h2>The policy's effect over time</h2>\n<p>Paired difference in wellbeing among "
+              "people with needs (points on a 0-100 scale; 4-week mean), with its 95 % "
+              "t-interval across replications that share their random numbers.</p>\n", html);
+        FILE *fps[2] = {out[2].fp, html};
+        for (int k = 0; k < 2; k++)
+            S_chart(fps[k], "Difference in wellbeing among people with needs",
+                    "policy - baseline (points)", n, &s, 1, marks, mark_names, nmarks, 1);
+    }
+
+    size_t mt = S_find(c, "trust_density"), mh = S_find(c, "P_H");
+    fputs("<h2>Resilience</h2>\n<p>Trust between organisations and their resilience (H) over "
+          "time; dashed red lines mark each dated intervention or shock. "
+          "resilience_summary.csv gives the drawdown, time to recover and resilience loss of "
+          "every shock per arm.</p>\n", html);
+    if (mt != (size_t)-1 && mh != (size_t)-1) {
+        S_series s[8];
+        size_t ns = 0;
+        for (size_t a = 0; a < n_arms && a < 2; a++) {
+            for (int q = 0; q < 2; q++) {
+                size_t m = q ? mh : mt;
+                s[ns].name = q ? (a ? "P_H, policy" : "P_H, baseline")
+                               : (a ? "trust density, policy" : "trust density, baseline");
+                s[ns].color = S_colors[a * 2 + q];
+                s[ns].mean = buf + (3 * ns) * n;
+                s[ns].lo = buf + (3 * ns + 1) * n;
+                s[ns].hi = buf + (3 * ns + 2) * n;
+                S_band(c, a, m, s[ns].mean, s[ns].lo, s[ns].hi, scratch);
+                ns++;
+            }
+        }
+        FILE *fps[2] = {out[3].fp, html};
+        for (int k = 0; k < 2; k++)
+            S_chart(fps[k], "Trust density and resilience (H)", "index (0 to 1)", n, s, ns, marks,
+                    mark_names, nmarks, 0);
+    }
+
+    fputs("<h2>Key figures at the horizon</h2>\n<table><tr><th>metric</th><th>baseline</th>"
+          "<th>policy</th><th>difference (95 % interval)</th><th>policy better in</th></tr>\n",
+          html);
+    for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
+        size_t m = S_find(c, S_headlines[h].metric);
+        if (m == (size_t)-1) continue;
+        int sign = type->metric_direction ? type->metric_direction(arms[0].place, m) : 0;
+        size_t better = 0;
+        for (size_t r = 0; r < c->reps; r++) {
+            x[r] = ps_compare_at(c, 0, r, c->weeks)[m];
+            y[r] = ps_compare_at(c, 1, r, c->weeks)[m];
+            better += sign * (y[r] - x[r]) > 0;
+        }
+        ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
+                    pd = ps_paired_ci(x, y, c->reps);
+        fputs("<tr><td>", html);
+        S_escape(html, S_headlines[h].plain);
+        fprintf(html, "</td><td>%.4g</td><td>%.4g</td><td>%+.3g (%+.3g to %+.3g)</td>"
+                      "<td>%zu of %zu</td></tr>\n",
+                bx.mean, by.mean, pd.mean, pd.lo, pd.hi, better, c->reps);
+    }
+    fputs("</table>\n<p>Cost figures are not computed yet. Every number here comes from "
+          "compare.csv, series.csv and resilience_summary.csv beside this report.</p>\n"
+          "</body></html>\n", html);
+    for (int f = 0; f < 5 && rc == 0; f++)
+        if (ps_outfile_commit(&out[f], d) != 0) rc = -1;
+done:
+    for (int f = 0; f < 5; f++)
+        if (out[f].fp) ps_outfile_abandon(&out[f]);
+    free(buf);
+    return rc;
+}
