@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "experiment.h"
+#include "interrupt.h"
 #include "model.h"
 #include "policy.h"
 #include "params.h"
@@ -40,7 +41,8 @@ static void S_usage_main(FILE *fp)
           "  --version          the version\n"
           "\n"
           "Exit status: 0 success, 2 bad input, 3 file error, 4 out of memory,\n"
-          "5 numeric failure in the model.\n",
+          "5 numeric failure in the model, 6 stopped by SIGINT or SIGTERM (no result\n"
+          "file is left that looks complete).\n",
           fp);
 }
 
@@ -578,6 +580,7 @@ int main(int argc, char **argv)
         else S_usage_main(stdout);
         return 0;
     }
+    ps_interrupt_install();
     if (strcmp(cmd, "run") == 0) return S_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0) return S_cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0) return S_cmd_validate(argc - 1, argv + 1);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "output.h"
+#include "progress.h"
 #include "report.h"
 #include "resilience.h"
 #include "stats.h"
@@ -51,19 +52,20 @@ int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_a
                     n_arms * data->reps, data->weeks + 1, data->n_metrics);
         return PS_ERR_MEMORY;
     }
-    double t0 = S_now();
+    ps_progress prog;
+    ps_progress_start(&prog, "paired replications", data->reps, quiet);
     for (size_t r = 0; r < data->reps; r++) {
         for (size_t a = 0; a < n_arms; a++) {
             int rc = ps_sim_replication(type, arms[a].place, run, arms[a].timeline, (unsigned)r,
                                         ps_compare_at(data, a, r, 0), d);
-            if (rc) return rc;
+            if (rc) {
+                ps_progress_finish(&prog);
+                return rc;
+            }
         }
-        double el = S_now() - t0;
-        if (!quiet && el > 1.0)
-            fprintf(stderr, "placesim: replication %zu/%zu of every arm done, %.1f s elapsed, "
-                            "about %.0f s left\n",
-                    r + 1, data->reps, el, el / (double)(r + 1) * (double)(data->reps - r - 1));
+        ps_progress_update(&prog, r + 1);
     }
+    ps_progress_finish(&prog);
     return 0;
 }
 
@@ -274,6 +276,50 @@ done:
     free(ttr);
 }
 
+double ps_compare_discounted_total(const ps_compare_data *c, size_t arm, size_t rep, size_t m,
+                                   double rate)
+{
+    double total = 0;
+    for (size_t w = 1; w <= c->weeks; w++) {
+        double v = ps_compare_at(c, arm, rep, w)[m];
+        if (!isnan(v)) total += v * pow(1 + rate, -(double)(w - 1) / 52.0);
+    }
+    return total;
+}
+
+static void S_write_costs(FILE *fp, const ps_model_type *type, const void *place,
+                          const ps_compare_data *c)
+{
+    double rate = type->discount_rate ? type->discount_rate(place) : 0.035;
+    fprintf(fp, "metric,discount_rate,baseline_total,baseline_lo,baseline_hi,policy_total,"
+                "policy_lo,policy_hi,difference,difference_lo,difference_hi\n");
+    double *x = malloc(c->reps * sizeof *x), *y = malloc(c->reps * sizeof *y);
+    for (size_t k = 0; x && y && k < type->n_cost_metrics; k++) {
+        size_t m = S_metric_index(c, type->cost_metrics[k]);
+        if (m == (size_t)-1) continue;
+        for (size_t r = 0; r < c->reps; r++) {
+            x[r] = ps_compare_discounted_total(c, 0, r, m, rate);
+            y[r] = ps_compare_discounted_total(c, 1, r, m, rate);
+        }
+        ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
+                    pd = ps_paired_ci(x, y, c->reps);
+        fprintf(fp, "%s", c->metric_names[m]);
+        S_csv_double(fp, rate);
+        S_csv_double(fp, bx.mean);
+        S_csv_double(fp, bx.lo);
+        S_csv_double(fp, bx.hi);
+        S_csv_double(fp, by.mean);
+        S_csv_double(fp, by.lo);
+        S_csv_double(fp, by.hi);
+        S_csv_double(fp, pd.mean);
+        S_csv_double(fp, pd.lo);
+        S_csv_double(fp, pd.hi);
+        fputc('\n', fp);
+    }
+    free(x);
+    free(y);
+}
+
 static void S_json_string(FILE *fp, const char *s)
 {
     fputc('"', fp);
@@ -310,7 +356,7 @@ static int S_write_manifest(const char *dir, const ps_arm *arms, size_t n_arms,
                 "  \"warmup\": %d,\n  \"threads\": %d,\n  \"wall_seconds\": %.3f,\n"
                 "  \"citizen_weeks_per_second\": %.0f,\n  \"finished\": %s,\n"
                 "  \"files\": [\"series.csv\", \"compare.csv\", \"resilience.csv\", "
-                "\"resilience_summary.csv\", \"report.html\"]\n}\n",
+                "\"resilience_summary.csv\", \"costs.csv\", \"report.html\"]\n}\n",
             (unsigned long long)s0->run.seed, s0->run.replications, s0->run.weeks,
             s0->run.warmup, opt->threads, res->wall_seconds, res->citizen_weeks_per_second,
             finished ? "true" : "false");
@@ -336,12 +382,13 @@ int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
             (double)type->population(arms[0].place) *
             (double)(arms[0].scen->run.warmup + arms[0].scen->run.weeks) * (double)c.reps *
             (double)n_arms / result->wall_seconds;
-    ps_outfile series = {0}, cmp = {0}, res = {0}, ressum = {0};
+    ps_outfile series = {0}, cmp = {0}, res = {0}, ressum = {0}, costs = {0};
     if (rc) goto done;
     if (ps_outfile_open(&series, opt->out_dir, "series.csv", d) != 0 ||
         ps_outfile_open(&cmp, opt->out_dir, "compare.csv", d) != 0 ||
         ps_outfile_open(&res, opt->out_dir, "resilience.csv", d) != 0 ||
-        ps_outfile_open(&ressum, opt->out_dir, "resilience_summary.csv", d) != 0) {
+        ps_outfile_open(&ressum, opt->out_dir, "resilience_summary.csv", d) != 0 ||
+        ps_outfile_open(&costs, opt->out_dir, "costs.csv", d) != 0) {
         rc = d->status;
         goto done;
     }
@@ -358,8 +405,10 @@ int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
             }
     S_write_compare(cmp.fp, type, arms[0].place, &c, &arms[0].scen->run);
     S_write_resilience(res.fp, ressum.fp, type, arms, &c);
+    S_write_costs(costs.fp, type, arms[0].place, &c);
     if (ps_outfile_commit(&series, d) || ps_outfile_commit(&cmp, d) ||
-        ps_outfile_commit(&res, d) || ps_outfile_commit(&ressum, d)) {
+        ps_outfile_commit(&res, d) || ps_outfile_commit(&ressum, d) ||
+        ps_outfile_commit(&costs, d)) {
         rc = d->status;
         goto done;
     }
@@ -373,6 +422,7 @@ done:
     if (cmp.fp) ps_outfile_abandon(&cmp);
     if (res.fp) ps_outfile_abandon(&res);
     if (ressum.fp) ps_outfile_abandon(&ressum);
+    if (costs.fp) ps_outfile_abandon(&costs);
     if (rc) {
         ps_diag scratch;
         ps_diag_init(&scratch);

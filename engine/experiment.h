@@ -8,7 +8,8 @@
  * interval, the paired difference with its 95 % t-interval, the unpaired
  * interval for reference, and the share of replications in which the
  * policy was better), resilience.csv and resilience_summary.csv (for every
- * dated shock), manifest.json, and the report (report.html with its
+ * dated shock), costs.csv (discounted totals of the model's cost metrics
+ * per arm and their paired difference), manifest.json, and the report (report.html with its
  * charts). */
 #ifndef PS_EXPERIMENT_H
 #define PS_EXPERIMENT_H
@@ -36,6 +37,11 @@ static inline double *ps_compare_at(const ps_compare_data *c, size_t arm, size_t
 {
     return c->rows + ((arm * c->reps + rep) * (c->weeks + 1) + week) * c->n_metrics;
 }
+
+/* The discounted total over weeks 1..W of weekly metric m in (arm, rep):
+ * week w counts (1 + rate)^-((w - 1) / 52). */
+double ps_compare_discounted_total(const ps_compare_data *c, size_t arm, size_t rep, size_t m,
+                                   double rate);
 
 /* Runs the arms (2) and writes the outputs. Returns 0 or a ps_status. */
 int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,

@@ -63,6 +63,11 @@ typedef struct ps_model_type {
     /* +1 when a higher value of metric m is better, -1 when lower, 0 when
      * neither (for "share of replications in which the policy was better"). */
     int (*metric_direction)(const void *place, size_t m);
+    /* Weekly cost metrics (money), totalled over the horizon with
+     * discounting at discount_rate(place) a year. */
+    const char *const *cost_metrics;
+    size_t n_cost_metrics;
+    double (*discount_rate)(const void *place);
     /* The metrics whose resilience to each dated shock is measured. */
     const char *const *resilience_metrics;
     size_t n_resilience_metrics;

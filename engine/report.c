@@ -140,7 +140,7 @@ static void S_chart(FILE *fp, const char *title, const char *ylabel, size_t n,
 static void S_radar(FILE *fp, const ps_compare_data *c, const ps_arm *arms, size_t n_arms,
                     const size_t *pm)
 {
-    const double W = 520, H = 440, cx = 230, cy = 230, rad = 170;
+    const double W = 720, H = 450, cx = 380, cy = 245, rad = 160;
     fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
                 "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n"
@@ -185,8 +185,8 @@ static void S_radar(FILE *fp, const ps_compare_data *c, const ps_arm *arms, size
                 fprintf(fp, "%.1f,%.1f ", cx + rad * v * cos(ang), cy + rad * v * sin(ang));
             }
             fputs("\"/>\n", fp);
-            fprintf(fp, "<rect x=\"20\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/><text x=\"40\" y=\"%d\">",
-                    (int)H - 50 + 16 * legend, color, (int)H - 44 + 16 * legend);
+            fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">",
+                    10, 44 + 16 * legend, color, 30, 50 + 16 * legend);
             if (when) {
                 S_escape(fp, arms[a].name);
                 fprintf(fp, ", week %zu", c->weeks);
@@ -282,9 +282,36 @@ static const S_headline S_headlines[] = {
     {"trust_density", "trust between organisations (trust x understanding)", "points (0-100)", 100},
 };
 
+/* One arm: where the place is heading, with the spread across replications. */
+static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_arm *arms, double *x)
+{
+    fputs("<p class=\"summary\">", fp);
+    fprintf(fp, "We simulated %zu replication%s of %zu weeks of ", c->reps, c->reps == 1 ? "" : "s",
+            c->weeks);
+    S_escape(fp, arms[0].scen->path);
+    fputs(". On average over the horizon, ", fp);
+    int said = 0;
+    for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
+        size_t m = S_find(c, S_headlines[h].metric);
+        if (m == (size_t)-1) continue;
+        for (size_t r = 0; r < c->reps; r++) x[r] = S_overall(c, 0, r, m);
+        ps_interval iv = ps_mean_ci(x, c->reps);
+        double k = S_headlines[h].scale;
+        fprintf(fp, "%s%s was %.3g %s", said ? "; " : "", S_headlines[h].plain, k * iv.mean,
+                S_headlines[h].unit);
+        if (isfinite(iv.lo)) fprintf(fp, " (95%% interval %.3g to %.3g)", k * iv.lo, k * iv.hi);
+        said = 1;
+    }
+    fputs(".</p>\n", fp);
+}
+
 static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *type,
                       const ps_arm *arms, double *x, double *y)
 {
+    if (c->n_arms < 2) {
+        S_summary_run(fp, c, arms, x);
+        return;
+    }
     fputs("<p class=\"summary\">", fp);
     fprintf(fp, "We simulated %zu paired replications of %zu weeks. Compared with the ", c->reps,
             c->weeks);
@@ -356,7 +383,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     memset(out, 0, sizeof out);
     int rc = 0;
     for (int f = 0; f < 5 && rc == 0; f++)
-        if (ps_outfile_open(&out[f], dir, files[f], d) != 0) rc = -1;
+        if ((f != 2 || n_arms > 1) && ps_outfile_open(&out[f], dir, files[f], d) != 0) rc = -1;
     if (rc) goto done;
     FILE *html = out[4].fp;
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -367,12 +394,14 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
           ".summary{font-size:1.1em;background:#f4f7fb;padding:1em;border-left:4px solid #1b6ca8}\n"
           "svg{max-width:100%;height:auto}\n"
           "@media print{body{max-width:none}}\n</style></head><body>\n", html);
-    fputs("<h1>What the policy would do: ", html);
-    S_escape(html, arms[1].name);
+    const ps_arm *shown = &arms[n_arms > 1 ? 1 : 0];
+    fputs(n_arms > 1 ? "<h1>What the policy would do: " : "<h1>Where the place is heading: ",
+          html);
+    S_escape(html, n_arms > 1 ? shown->name : shown->scen->path);
     fputs("</h1>\n", html);
-    if (arms[1].description && arms[1].description[0]) {
+    if (shown->description && shown->description[0]) {
         fputs("<p>", html);
-        S_escape(html, arms[1].description);
+        S_escape(html, shown->description);
         fputs("</p>\n", html);
     }
     S_summary(html, c, type, arms, x, y);
@@ -409,7 +438,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     }
 
     size_t mw = S_find(c, "wellbeing_with_needs");
-    if (mw != (size_t)-1) {
+    if (mw != (size_t)-1 && n_arms > 1) {
         S_series s = {"policy - baseline (95 % interval)", S_colors[1], buf, buf + n, buf + 2 * n};
         S_difference(c, mw, s.mean, s.lo, s.hi, x, y);
         for (size_t w = 0; w <= c->weeks; w++) {
@@ -437,8 +466,9 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
         for (size_t a = 0; a < n_arms && a < 2; a++) {
             for (int q = 0; q < 2; q++) {
                 size_t m = q ? mh : mt;
-                s[ns].name = q ? (a ? "P_H, policy" : "P_H, baseline")
-                               : (a ? "trust density, policy" : "trust density, baseline");
+                s[ns].name = q ? (a ? "P_H, policy" : n_arms > 1 ? "P_H, baseline" : "P_H")
+                               : (a ? "trust density, policy"
+                                    : n_arms > 1 ? "trust density, baseline" : "trust density");
                 s[ns].color = S_colors[a * 2 + q];
                 s[ns].mean = buf + (3 * ns) * n;
                 s[ns].lo = buf + (3 * ns + 1) * n;
@@ -453,6 +483,19 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
                     mark_names, nmarks, 0);
     }
 
+    if (n_arms < 2) {
+        fputs("<h2>Key figures at the horizon</h2>\n<table><tr><th>metric</th><th>mean</th>"
+              "<th>95 % interval</th></tr>\n", html);
+        for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
+            size_t m = S_find(c, S_headlines[h].metric);
+            if (m == (size_t)-1) continue;
+            for (size_t r = 0; r < c->reps; r++) x[r] = ps_compare_at(c, 0, r, c->weeks)[m];
+            ps_interval bx = ps_mean_ci(x, c->reps);
+            fputs("<tr><td>", html);
+            S_escape(html, S_headlines[h].plain);
+            fprintf(html, "</td><td>%.4g</td><td>%.4g to %.4g</td></tr>\n", bx.mean, bx.lo, bx.hi);
+        }
+    } else {
     fputs("<h2>Key figures at the horizon</h2>\n<table><tr><th>metric</th><th>baseline</th>"
           "<th>policy</th><th>difference (95 % interval)</th><th>policy better in</th></tr>\n",
           html);
@@ -474,11 +517,36 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
                       "<td>%zu of %zu</td></tr>\n",
                 bx.mean, by.mean, pd.mean, pd.lo, pd.hi, better, c->reps);
     }
-    fputs("</table>\n<p>Cost figures are not computed yet. Every number here comes from "
-          "compare.csv, series.csv and resilience_summary.csv beside this report.</p>\n"
-          "</body></html>\n", html);
+    }
+    fputs("</table>\n", html);
+    if (type->n_cost_metrics) {
+        double rate = type->discount_rate ? type->discount_rate(arms[0].place) : 0.035;
+        fprintf(html, "<h2>Cost</h2>\n<p>Totals over the %zu weeks in pounds, discounted at "
+                      "%.1f %% a year (unit costs: see the scenario's costs group; the "
+                      "defaults are illustrative).</p>\n<table><tr><th>cost</th><th>baseline</th>"
+                      "<th>policy</th><th>difference (95 %% interval)</th></tr>\n",
+                c->weeks, 100 * rate);
+        for (size_t k = 0; k < type->n_cost_metrics; k++) {
+            size_t m = S_find(c, type->cost_metrics[k]);
+            if (m == (size_t)-1) continue;
+            for (size_t r = 0; r < c->reps; r++) {
+                x[r] = ps_compare_discounted_total(c, 0, r, m, rate);
+                y[r] = n_arms > 1 ? ps_compare_discounted_total(c, 1, r, m, rate) : x[r];
+            }
+            ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
+                        pd = ps_paired_ci(x, y, c->reps);
+            fputs("<tr><td>", html);
+            S_escape(html, c->metric_names[m]);
+            fprintf(html, "</td><td>&pound;%.4g m</td><td>&pound;%.4g m</td>"
+                          "<td>%+.3g m (%+.3g to %+.3g)</td></tr>\n",
+                    bx.mean / 1e6, by.mean / 1e6, pd.mean / 1e6, pd.lo / 1e6, pd.hi / 1e6);
+        }
+        fputs("</table>\n", html);
+    }
+    fputs("<p>Every number here comes from compare.csv, costs.csv, series.csv and "
+          "resilience_summary.csv beside this report.</p>\n</body></html>\n", html);
     for (int f = 0; f < 5 && rc == 0; f++)
-        if (ps_outfile_commit(&out[f], d) != 0) rc = -1;
+        if (out[f].fp && ps_outfile_commit(&out[f], d) != 0) rc = -1;
 done:
     for (int f = 0; f < 5; f++)
         if (out[f].fp) ps_outfile_abandon(&out[f]);

@@ -5,8 +5,9 @@
 
 #include "experiment.h"
 
-/* Writes report.html and charts (radar.svg, outcomes.svg, difference.svg,
- * resilience.svg) for a comparison. Returns 0 or -1 (d filled). */
+/* Writes report.html and charts (radar.svg, outcomes.svg, resilience.svg,
+ * and difference.svg for two arms) for a comparison or, with one arm, for a
+ * run. Returns 0 or -1 (d filled). */
 int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *arms,
                       size_t n_arms, const ps_compare_data *c, ps_diag *d);
 

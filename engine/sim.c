@@ -8,7 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "interrupt.h"
 #include "output.h"
+#include "progress.h"
+#include "report.h"
 
 static double S_now(void)
 {
@@ -106,6 +109,13 @@ static int S_replicate(const ps_model_type *type, const void *place,
             type->observe(state, row);
             row_cb(cb_ctx, 0, row);
         }
+        if (ps_interrupt_requested()) {
+            ps_diag_add(d, PS_ERR_INTERRUPTED, "", 0, "",
+                        "stopped by signal %d at tick %d of replication %u",
+                        ps_interrupt_requested(), tick, rep);
+            rc = PS_ERR_INTERRUPTED;
+            break;
+        }
         if (ctx.week >= 0) S_intervene(type, state, tl, ctx.week, levels, levels + n_iv);
         rc = type->step(state, &ctx, d);
         if (rc) break;
@@ -156,11 +166,15 @@ typedef struct {
     size_t nm, na;
     unsigned rep;
     double *at_weeks; /* [rep][summary week][metric] */
+    double *all;      /* [rep][week][metric], for the report */
 } S_writer;
 
 static void S_series_row(void *vctx, int week, const double *row)
 {
     S_writer *w = vctx;
+    if (w->all)
+        memcpy(w->all + ((size_t)w->rep * (size_t)(w->run->weeks + 1) + (size_t)week) * w->nm, row,
+               w->nm * sizeof *row);
     fprintf(w->series, "%u,%d", w->rep, week);
     for (size_t m = 0; m < w->nm; m++) {
         fputc(',', w->series);
@@ -262,7 +276,7 @@ static int S_write_manifest(const char *dir, const ps_scenario *scen,
         fprintf(fp, "%s\"%s\": %.4f", k ? ", " : "", res->phase_names[k], res->phase_seconds[k]);
     fputs("}", fp);
     fprintf(fp, ",\n  \"finished\": %s", finished ? "true" : "false");
-    fputs(",\n  \"files\": [\"series.csv\", \"summary.csv\"", fp);
+    fputs(",\n  \"files\": [\"series.csv\", \"summary.csv\", \"report.html\"", fp);
     if (annual) fputs(", \"annual.csv\"", fp);
     fputs("]\n}\n", fp);
     return ps_outfile_commit(&f, d);
@@ -289,12 +303,15 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     size_t na = type->annual_names ? type->annual_names(place, &anames) : 0;
     long population = type->population(place);
 
-    S_writer w = {run, NULL, NULL, nm, na, 0, NULL};
+    S_writer w = {run, NULL, NULL, nm, na, 0, NULL, NULL};
     w.at_weeks = calloc((size_t)run->replications * (size_t)run->n_summary_weeks * nm + 1,
                         sizeof *w.at_weeks);
+    w.all = calloc((size_t)run->replications * (size_t)(run->weeks + 1) * nm + 1, sizeof *w.all);
     ps_outfile series = {0}, annual = {0}, summary = {0};
     int rc = 0;
-    if (!w.at_weeks) {
+    if (!w.at_weeks || !w.all) {
+        free(w.at_weeks);
+        free(w.all);
         ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         return PS_ERR_MEMORY;
     }
@@ -315,18 +332,17 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     }
 
     double t0 = S_now();
+    ps_progress prog;
+    ps_progress_start(&prog, "replications", (size_t)run->replications, opt->quiet);
     for (int r = 0; r < run->replications; r++) {
         w.rep = (unsigned)r;
         rc = S_replicate(type, place, run, opt->timeline, (unsigned)r, S_series_row,
                          S_annual_row, &w, result->phase_seconds, d);
         if (rc) break;
         result->replications_done = r + 1;
-        double el = S_now() - t0;
-        if (!opt->quiet && el > 1.0)
-            fprintf(stderr, "placesim: replication %d/%d done, %.1f s elapsed, about %.0f s left\n",
-                    r + 1, run->replications, el,
-                    el / (r + 1) * (run->replications - r - 1));
+        ps_progress_update(&prog, (size_t)r + 1);
     }
+    ps_progress_finish(&prog);
     result->wall_seconds = S_now() - t0;
     if (result->wall_seconds > 0)
         result->citizen_weeks_per_second =
@@ -345,6 +361,14 @@ int ps_sim_run(const ps_model_type *type, const void *place,
         rc = d->status;
         goto done;
     }
+    {
+        ps_arm arm = {"baseline", "", place, scen, opt->timeline};
+        ps_compare_data c = {1, (size_t)run->replications, (size_t)run->weeks, nm, mnames, w.all};
+        if (ps_report_compare(opt->out_dir, type, &arm, 1, &c, d) != 0) {
+            rc = d->status;
+            goto done;
+        }
+    }
     if (S_write_manifest(opt->out_dir, scen, opt, population, result, 1,
                          na > 0, d) != 0)
         rc = d->status;
@@ -359,5 +383,6 @@ done:
                          na > 0, &scratch);
     }
     free(w.at_weeks);
+    free(w.all);
     return rc;
 }

@@ -254,3 +254,36 @@ Test(invariants, no_need_hazard_means_no_needs, .timeout = 120)
     free(rows);
     tp_free(&tp);
 }
+
+Test(run, sigint_stops_cleanly_and_leaves_nothing_that_looks_complete, .init = S_mktmp,
+     .fini = S_rmtmp, .timeout = 120)
+{
+    char cmd[2048];
+    /* a run long enough to be interrupted, stopped after a second */
+    snprintf(cmd, sizeof cmd,
+             "%s run configs/coventry.cfg --set population.size=200000 --reps 50 --quiet "
+             "--out %s/out > /dev/null 2> %s/err.txt & pid=$!; sleep 1.5; kill -INT $pid; "
+             "wait $pid",
+             PLACESIM_BINARY, S_tmp, S_tmp);
+    signal(SIGCHLD, SIG_DFL);
+    int st = system(cmd);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 6, "exit status %d", WEXITSTATUS(st));
+    char path[512];
+    size_t n;
+    snprintf(path, sizeof path, "%s/out/series.csv", S_tmp);
+    cr_expect_neq(access(path, F_OK), 0, "series.csv must not exist");
+    snprintf(path, sizeof path, "%s/out/summary.csv", S_tmp);
+    cr_expect_neq(access(path, F_OK), 0, "summary.csv must not exist");
+    snprintf(path, sizeof path, "%s/out/.series.csv.partial", S_tmp);
+    cr_expect_neq(access(path, F_OK), 0, "no temporary file is left");
+    snprintf(path, sizeof path, "%s/out/manifest.json", S_tmp);
+    char *man = S_slurp(path, &n);
+    cr_assert_not_null(man);
+    cr_expect(strstr(man, "\"finished\": false") != NULL);
+    free(man);
+    snprintf(path, sizeof path, "%s/err.txt", S_tmp);
+    char *err = S_slurp(path, &n);
+    cr_assert_not_null(err);
+    cr_expect(strstr(err, "stopped by signal 2") != NULL, "message: %s", err);
+    free(err);
+}

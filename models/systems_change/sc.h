@@ -127,6 +127,11 @@ typedef struct sc_place {
     int front_door; /* actor index, -1 none */
     int S;
     char system_name[SC_MAX_SYSTEMS][32];
+    /* costs (sc_costs.c): pounds per case-week by actor kind, per severe
+     * unmet need-week by domain; discounting a year */
+    double case_week_cost[KIND_COUNT];
+    double crisis_week_cost[SC_MAX_DOMAINS];
+    double severe, discount_rate;
     /* metric names (built at load) */
     size_t n_metrics;
     const char **metric_names;
@@ -213,6 +218,7 @@ typedef struct sc_tally {
     int64_t wb_sum_all, wb_sum_needs, wb_sum[4]; /* fixed point */
     int64_t unmet;                     /* citizens with a need not served */
     int64_t unmet_domain[SC_MAX_DOMAINS];
+    int64_t severe_unmet[SC_MAX_DOMAINS]; /* unmet needs at least `severe` */
     int64_t episodes_closed, assess_sum, handoff_sum;
     /* by the most needs the episode had at once: [1], [2], [3] = 3+ */
     int64_t episodes_by_needs[4], assess_by_needs[4];
@@ -273,6 +279,10 @@ void sc_unload(void *place);
 long sc_population(const void *place);
 extern const char *const sc_scenario_keys[];
 extern const size_t sc_n_scenario_keys;
+
+/* sc_costs.c */
+void sc_costs_defaults(sc_place *pl);
+void sc_costs_load(sc_place *pl, const config_setting_t *costs, ps_diag *d);
 
 /* sc_state.c */
 void *sc_create(const void *place, ps_rng_key key, ps_diag *d);

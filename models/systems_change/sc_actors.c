@@ -330,6 +330,7 @@ void sc_actor_pass(sc_state *st)
         if (!A->alive[a]) continue;
         A->rej[a] += P->rej_weight * ((double)A->turned_away[a] - A->rej[a]);
         A->cut[a] *= 1 - P->cut_decay;
+        if (A->cut[a] > 1) A->cut[a] = 1; /* repeated cuts: at most a whole budget's stress */
         double load = A->capacity[a] > 0
                           ? ((double)A->cases[a] + A->rej[a]) / A->capacity[a] - 1
                           : 1;

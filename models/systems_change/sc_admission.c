@@ -189,6 +189,9 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
     st->sum.joint_succ++;
     st->sum.referral_taken++;
     if (link >= 0) st->l.s[link]++;
+    A->succ[chosen]++;
+    A->joint_succ[chosen]++;
+    A->joint_succ[lead]++;
     partner[d] = (int16_t)chosen;
     A->cases[chosen]++;
     /* the lead hands the story over in person with probability trust;

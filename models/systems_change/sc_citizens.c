@@ -23,7 +23,7 @@ static double S_beta(gsl_rng *g, double mean, double sd)
 /* A new adult: neighbourhood, latent disadvantage, assets, engagement, and
  * (at the start only) the needs present in the population. */
 static void S_init_citizen(sc_state *st, size_t i, gsl_rng *g, uint32_t stream,
-                           uint32_t tick, int with_needs)
+                           uint32_t tick, int at_start)
 {
     const sc_place *pl = st->pl;
     const sc_params *P = st->prm;
@@ -42,7 +42,9 @@ static void S_init_citizen(sc_state *st, size_t i, gsl_rng *g, uint32_t stream,
     double norm = 1 - P->high_share + P->high_share * P->high_ratio;
     int high = gsl_rng_uniform(g) < P->high_share;
     c->z[i] = (float)((high ? P->high_ratio : 1.0) / norm);
-    c->hood[i] = (uint16_t)h;
+    /* a newcomer moves into the home the leaver left: neighbourhood
+     * populations stay as they were drawn */
+    if (at_start) c->hood[i] = (uint16_t)h;
     c->assets[i] = (float)S_beta(g, P->assets_mean, P->assets_sd);
     c->engagement[i] = (float)S_beta(g, P->eng_mean, P->eng_sd);
     c->status[i] = ST_NONE;
@@ -60,7 +62,7 @@ static void S_init_citizen(sc_state *st, size_t i, gsl_rng *g, uint32_t stream,
     for (int d = 0; d < D; d++) {
         sev[d] = 0;
         partner[d] = PARTNER_NONE;
-        if (with_needs && gsl_rng_uniform(g) < pl->initial[d] * c->z[i]) {
+        if (at_start && gsl_rng_uniform(g) < pl->initial[d] * c->z[i]) {
             sev[d] = (float)(P->threshold +
                              gsl_rng_uniform(g) * (P->initial_severity_max - P->threshold));
             n_act++;
@@ -112,9 +114,11 @@ void sc_year_reset(sc_state *st)
 }
 
 /* An entry actor for domain d seen from neighbourhood h, or -1. */
-static int S_pick_entry(const sc_state *st, int d, int h, double u)
+static int S_pick_entry(const sc_state *st, int d, int h, double u, int new_case)
 {
-    if (st->prm->single_front_door && st->pl->front_door >= 0 &&
+    /* a single front door takes every new case; a need it cannot serve is
+     * then referred (or signposted) to the services that can */
+    if (new_case && st->prm->single_front_door && st->pl->front_door >= 0 &&
         st->a.alive[st->pl->front_door])
         return st->pl->front_door;
     int lo = st->entry_off[d], hi = st->entry_off[d + 1];
@@ -205,6 +209,7 @@ static void S_tally(const sc_state *st, size_t i, sc_tally *t)
         if (!served) {
             unserved = 1;
             t->unmet_domain[d]++;
+            if (sev[d] >= pl->severe) t->severe_unmet[d]++;
         }
     }
     double w = 1 - wsum / wtot;
@@ -369,7 +374,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             break;
         }
         if (sc_u(&r) < e * pow(maxsev, P->seek_nu)) {
-            int target = S_pick_entry(st, worst, h, sc_u(&r));
+            int target = S_pick_entry(st, worst, h, sc_u(&r), 1);
             if (target >= 0) S_push_request(T->req, i, target, -1, n_act, maxsev);
         }
         break;
@@ -443,7 +448,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
                     rf->domain = (int8_t)d;
                 }
             } else if (sc_u(&r) < e * pow(sev[d], P->seek_nu)) {
-                int target = S_pick_entry(st, d, h, sc_u(&r));
+                int target = S_pick_entry(st, d, h, sc_u(&r), 0);
                 if (target >= 0 && target != lead)
                     S_push_request(T->req, i, target, d, n_act, sev[d]);
             }
@@ -457,6 +462,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             if (lead >= 0 && A->alive[lead] && sc_u(&r) < A->p[lead][P_H]) {
                 t->reengaged++;
                 status = ST_SUPPORTED;
+                c->told[i] |= 1u << ((unsigned)lead & 31u); /* the old team knows the story */
                 c->flags[i] |= CF_FIRST_SUPPORT_DONE;
                 t->first_support_n++;
                 T->ta[(size_t)lead * TA_N + TA_CASES]++;

@@ -23,7 +23,8 @@ static const char *const S_base_names[] = {
     "requests", "admitted", "turned_away",
     "setbacks", "reengaged_share", "joint_work_success", "referral_uptake",
     "open_cases", "capacity_total", "community_capacity", "community_assets",
-    "actors_active", "onsets", "dropouts", "early_closures", "volunteers"};
+    "actors_active", "onsets", "dropouts", "early_closures", "volunteers",
+    "cost_cases", "cost_crisis", "cost_total"};
 enum { S_N_BASE = sizeof S_base_names / sizeof *S_base_names };
 
 static const char *const S_annual[] = {
@@ -120,6 +121,16 @@ void sc_observe(const void *vs, double *row)
     row[m++] = (double)t->dropouts;
     row[m++] = (double)t->early_closures;
     row[m++] = vol;
+    /* costs this week: open cases at their kind's unit cost, and severe
+     * unmet needs at their domain's crisis cost */
+    double cost_cases = 0, cost_crisis = 0;
+    for (int a = 0; a < A->n; a++)
+        if (A->alive[a]) cost_cases += (double)A->cases[a] * st->pl->case_week_cost[A->kind[a]];
+    for (int d = 0; d < st->pl->D; d++)
+        cost_crisis += (double)t->severe_unmet[d] * st->pl->crisis_week_cost[d];
+    row[m++] = cost_cases;
+    row[m++] = cost_crisis;
+    row[m++] = cost_cases + cost_crisis;
     for (int s = 0; s < st->pl->S; s++)
         for (int k = 0; k < SC_K; k++) row[m++] = sc_system_index(st, k, s);
 }

@@ -79,10 +79,14 @@ static const char *const S_resilience_metrics[] = {
     "wellbeing_with_needs", "unmet_share_of_needs", "P_A", "P_B", "P_C", "P_D",
     "P_E", "P_F", "P_G", "P_H", "P_I", "trust_density"};
 
+static const char *const S_cost_metrics[] = {"cost_cases", "cost_crisis", "cost_total"};
+
+static double S_discount_rate(const void *place) { return ((const sc_place *)place)->discount_rate; }
+
 const ps_model_type sc_model_type = {
     .name = "systems_change",
     .scenario_keys = sc_scenario_keys,
-    .n_scenario_keys = 5,
+    .n_scenario_keys = 6,
     .declare = sc_declare,
     .load = sc_load,
     .unload = sc_unload,
@@ -99,6 +103,9 @@ const ps_model_type sc_model_type = {
     .intervention_apply = sc_intervention_apply,
     .ramp_speed = sc_ramp_speed,
     .metric_direction = sc_metric_direction,
+    .cost_metrics = S_cost_metrics,
+    .n_cost_metrics = sizeof S_cost_metrics / sizeof *S_cost_metrics,
+    .discount_rate = S_discount_rate,
     .resilience_metrics = S_resilience_metrics,
     .n_resilience_metrics = sizeof S_resilience_metrics / sizeof *S_resilience_metrics,
     .phase_names = S_phase_names,

@@ -13,7 +13,8 @@ const char *const sc_kind_names[KIND_COUNT] = {
 const char *const sc_role_names[ROLE_COUNT] = {"lead", "convener", "member"};
 
 const char *const sc_scenario_keys[] = {"population", "needs",
-                                        "neighbourhoods", "actors", "links"};
+                                        "neighbourhoods", "actors", "links",
+                                        "costs"};
 const size_t sc_n_scenario_keys =
     sizeof sc_scenario_keys / sizeof *sc_scenario_keys;
 
@@ -520,6 +521,29 @@ static void S_check_front_door(const ps_scenario *s, const ps_params *reg,
                 "and none has it");
 }
 
+/* Parameters that must agree with each other: a new need must start above
+ * the severity at which needs resolve, or it would vanish at once. */
+static void S_check_severities(const ps_scenario *s, const ps_params *reg,
+                               const sc_place *pl, ps_diag *d)
+{
+    static const char *const paths[2] = {"needs.initial_severity", "needs.initial_severity_max"};
+    const double values[2] = {pl->prm.s0, pl->prm.initial_severity_max};
+    for (int k = 0; k < 2; k++) {
+        if (values[k] > pl->prm.threshold) continue;
+        const ps_param *p = ps_params_find(reg, paths[k]);
+        char where[160];
+        snprintf(where, sizeof where, "model.%s", paths[k]);
+        const config_setting_t *set = config_lookup(&s->cfg, where);
+        const char *file = s->path;
+        int line = 0;
+        if (p && strcmp(p->source, "--set") == 0) file = "--set";
+        else if (set) ps_cfg_where(set, &file, &line);
+        ps_diag_add(d, PS_ERR_INPUT, file, line, where,
+                    "%g must be above needs.threshold (%g), where needs resolve",
+                    values[k], pl->prm.threshold);
+    }
+}
+
 /* Whether every domain and neighbourhood has its name: actors refer to
  * them by name, and with one missing every reference to it would be one
  * more false report. */
@@ -558,6 +582,7 @@ static void S_load_actors(const ps_scenario *s, const ps_params *reg,
     }
     if (d->count == before) S_check_actor_list(pl, actors, d);
     S_check_front_door(s, reg, pl, d);
+    S_check_severities(s, reg, pl, d);
     /* links name actors by id: without every id they would report actors
      * that are there */
     for (int i = 0; i < n; i++)
@@ -586,6 +611,8 @@ void *sc_load(const ps_scenario *s, const ps_params *reg, ps_diag *d)
     const config_setting_t *hoods = S_group(s, "neighbourhoods", CONFIG_TYPE_LIST, d);
     if (hoods) S_load_hoods(pl, hoods, d);
     if (S_names_ok(pl)) S_load_actors(s, reg, pl, d);
+    if (S_names_ok(pl))
+        sc_costs_load(pl, config_setting_get_member(config_root_setting(&s->cfg), "costs"), d);
     if (d->count) goto fail;
     if (!pl->links) pl->links = calloc(1, sizeof *pl->links);
     if (!pl->links || sc_build_metric_names(pl) != 0) {

@@ -1,0 +1,285 @@
+/* Policy experiments: interventions act when and how they are dated, paired
+ * comparison with common random numbers, policy-file errors, and the
+ * report rendered in a real browser. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "experiment.h"
+#include "policy.h"
+#include "stats.h"
+#include "support.h"
+#include "systems_change.h"
+
+/* One arm: scenario (+ policy), place, compiled timeline. */
+typedef struct {
+    ps_params *reg;
+    ps_scenario scen;
+    ps_policy policy;
+    int has_policy;
+    sc_place *place;
+    ps_timeline tl;
+} S_arm;
+
+static void S_print(const ps_diag *d)
+{
+    char b[512];
+    for (int i = 0; i < d->count && i < PS_DIAG_MAX; i++) {
+        ps_diag_format(d, i, b, sizeof b);
+        fprintf(stderr, "%s\n", b);
+    }
+}
+
+static void S_load(S_arm *a, const char *policy, const char *const *sets, size_t n)
+{
+    memset(a, 0, sizeof *a);
+    ps_diag d;
+    ps_diag_init(&d);
+    a->reg = ps_params_create();
+    cr_assert_eq(sc_model_type.declare(a->reg), 0);
+    const char *all[32];
+    size_t k = 0;
+    if (policy) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", PLACESIM_SOURCE_DIR, policy);
+        a->has_policy = 1;
+        int rc = ps_policy_open(&a->policy, path, &d);
+        if (rc) S_print(&d);
+        cr_assert_eq(rc, 0);
+        for (size_t i = 0; i < a->policy.n_sets; i++) all[k++] = a->policy.sets[i];
+    }
+    for (size_t i = 0; i < n; i++) all[k++] = sets[i];
+    const char *keys[16];
+    size_t nk = 0;
+    for (size_t i = 0; i < sc_model_type.n_scenario_keys; i++)
+        keys[nk++] = sc_model_type.scenario_keys[i];
+    keys[nk++] = "timeline";
+    char path[1024];
+    snprintf(path, sizeof path, "%s/configs/coventry.cfg", PLACESIM_SOURCE_DIR);
+    int rc = ps_scenario_open(&a->scen, path, a->reg, keys, nk, all, k, &d);
+    if (rc == 0) a->place = sc_model_type.load(&a->scen, a->reg, &d);
+    if (a->place && policy) ps_timeline_read(&a->tl, a->policy.timeline, a->scen.run.weeks, &d);
+    if (a->place && d.count == 0) ps_sim_compile_timeline(&sc_model_type, a->place, a->reg, &a->tl, &d);
+    if (d.count) S_print(&d);
+    cr_assert_eq(d.count, 0);
+}
+
+static void S_free(S_arm *a)
+{
+    ps_timeline_free(&a->tl, sc_model_type.intervention_free);
+    if (a->place) sc_model_type.unload(a->place);
+    ps_scenario_close(&a->scen);
+    if (a->has_policy) ps_policy_close(&a->policy);
+    ps_params_free(a->reg);
+}
+
+static size_t S_metric(const sc_place *pl, const char *name)
+{
+    for (size_t m = 0; m < pl->n_metrics; m++)
+        if (strcmp(pl->metric_names[m], name) == 0) return m;
+    cr_assert_fail("no metric %s", name);
+    return 0;
+}
+
+#define SMALL "population.size=8000", "run.weeks=104", "run.warmup=26"
+
+Test(interventions, a_ramped_capacity_cut_acts_on_its_dates, .timeout = 120)
+{
+    const char *sets[] = {SMALL};
+    S_arm base, cut;
+    S_load(&base, NULL, sets, 3);
+    S_load(&cut, "tests/data/policies/ramped_capacity.cfg", sets, 3);
+    size_t nm = base.place->n_metrics, mc = S_metric(base.place, "capacity_total");
+    double *rb = calloc(105 * nm, sizeof *rb), *rc = calloc(105 * nm, sizeof *rc);
+    ps_diag d;
+    ps_diag_init(&d);
+    cr_assert_eq(ps_sim_replication(&sc_model_type, base.place, &base.scen.run, &base.tl, 0, rb, &d), 0);
+    cr_assert_eq(ps_sim_replication(&sc_model_type, cut.place, &cut.scen.run, &cut.tl, 0, rc, &d), 0);
+    /* identical before week 20 (same random numbers, nothing applied yet) */
+    for (int w = 0; w <= 20; w++)
+        cr_expect_eq(rb[w * nm + mc], rc[w * nm + mc], "week %d", w);
+    /* the statutory share of capacity falls by a tenth of the cut a week
+     * over the ramp: the gap grows steadily and is largest by week 30 */
+    double gap25 = rb[25 * nm + mc] - rc[25 * nm + mc], gap31 = rb[31 * nm + mc] - rc[31 * nm + mc];
+    cr_expect(gap25 > 0 && gap31 > gap25, "gap at 25: %g, at 31: %g", gap25, gap31);
+    /* reverted at week 60: capacity comes back to within 5 % of the baseline */
+    double after = rc[62 * nm + mc], basev = rb[62 * nm + mc];
+    cr_expect(fabs(after - basev) < 0.05 * basev, "after revert %g vs %g", after, basev);
+    free(rb);
+    free(rc);
+    S_free(&base);
+    S_free(&cut);
+}
+
+Test(compare, paired_interval_is_narrower_than_unpaired, .timeout = 300)
+{
+    const char *sets[] = {"population.size=20000", "run.weeks=104", "run.warmup=52",
+                          "run.replications=8"};
+    S_arm arms[2];
+    S_load(&arms[0], NULL, sets, 4);
+    S_load(&arms[1], "tests/data/policies/cut_at_26.cfg", sets, 4);
+    ps_arm spec[2] = {{"baseline", "", arms[0].place, &arms[0].scen, &arms[0].tl},
+                      {"cut", "", arms[1].place, &arms[1].scen, &arms[1].tl}};
+    ps_compare_data c;
+    ps_diag d;
+    ps_diag_init(&d);
+    cr_assert_eq(ps_compare_collect(&sc_model_type, spec, 2, 1, &c, &d), 0);
+    size_t m = S_metric(arms[0].place, "wellbeing_with_needs");
+    double x[8], y[8];
+    for (size_t r = 0; r < 8; r++) {
+        x[r] = y[r] = 0;
+        for (size_t w = 27; w <= 104; w++) {
+            x[r] += ps_compare_at(&c, 0, r, w)[m] / 78;
+            y[r] += ps_compare_at(&c, 1, r, w)[m] / 78;
+        }
+    }
+    ps_interval p = ps_paired_ci(x, y, 8), u = ps_unpaired_ci(x, y, 8);
+    fprintf(stderr, "cut - baseline, wellbeing with needs: paired %.5f [%.5f, %.5f], "
+                    "unpaired [%.5f, %.5f]\n", p.mean, p.lo, p.hi, u.lo, u.hi);
+    cr_expect_float_eq(p.mean, u.mean, 1e-12, "the same difference of means");
+    cr_expect(p.hi - p.lo < 0.5 * (u.hi - u.lo), "paired width %g, unpaired width %g",
+              p.hi - p.lo, u.hi - u.lo);
+    cr_expect(p.hi < 0, "a 30 %% cut lowers wellbeing: %g to %g", p.lo, p.hi);
+    free(c.rows);
+    S_free(&arms[0]);
+    S_free(&arms[1]);
+}
+
+Test(compare, arms_share_random_numbers_until_the_policy_acts, .timeout = 120)
+{
+    const char *sets[] = {SMALL, "run.replications=2"};
+    S_arm arms[2];
+    S_load(&arms[0], NULL, sets, 4);
+    S_load(&arms[1], "tests/data/policies/cut_at_26.cfg", sets, 4);
+    ps_arm spec[2] = {{"baseline", "", arms[0].place, &arms[0].scen, &arms[0].tl},
+                      {"cut", "", arms[1].place, &arms[1].scen, &arms[1].tl}};
+    ps_compare_data c;
+    ps_diag d;
+    ps_diag_init(&d);
+    cr_assert_eq(ps_compare_collect(&sc_model_type, spec, 2, 1, &c, &d), 0);
+    for (size_t r = 0; r < 2; r++) {
+        cr_expect_eq(memcmp(ps_compare_at(&c, 0, r, 0), ps_compare_at(&c, 1, r, 0),
+                            27 * c.n_metrics * sizeof(double)), 0,
+                     "replication %zu differs before the cut", r);
+        cr_expect_neq(memcmp(ps_compare_at(&c, 0, r, 30), ps_compare_at(&c, 1, r, 30),
+                             c.n_metrics * sizeof(double)), 0);
+    }
+    free(c.rows);
+    S_free(&arms[0]);
+    S_free(&arms[1]);
+}
+
+/* ---- the command line: errors, outputs, the report in a browser ---------- */
+
+static int S_sh(const char *cmd)
+{
+    signal(SIGCHLD, SIG_DFL);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+typedef struct {
+    const char *file, *where;
+} S_bad;
+
+Test(policies, malformed_policy_files_are_refused_with_file_and_line)
+{
+    static const S_bad bad[] = {
+        {"bad_after_horizon.cfg", "bad_after_horizon.cfg:3: timeline.[0].at"},
+        {"bad_unknown_target.cfg", "bad_unknown_target.cfg:3: timeline.[0].target"},
+        {"bad_selector_nothing.cfg", "bad_selector_nothing.cfg:3: timeline.[0].target"},
+        {"bad_unknown_shock.cfg", "bad_unknown_shock.cfg:3: timeline.[0].shock"},
+        {"bad_departure_until.cfg", "bad_departure_until.cfg:3: timeline.[0].until"},
+        {"bad_unknown_actor.cfg", "bad_unknown_actor.cfg:3: timeline.[0].actor"},
+        {"bad_op.cfg", "bad_op.cfg:3: timeline.[0].op"},
+        {"bad_key.cfg", "bad_key.cfg:3: timeline.[0].shares"},
+        {"bad_set.cfg", "bad_set.cfg:3: set.[0]"},
+        {"bad_until_before.cfg", "bad_until_before.cfg:3: timeline.[0].until"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd,
+                 "%s validate configs/coventry.cfg --policy tests/data/policies/%s "
+                 "> /tmp/placesim-policy-err.txt 2>&1",
+                 PLACESIM_BINARY, bad[i].file);
+        cr_expect_eq(S_sh(cmd), 2, "%s: exit status", bad[i].file);
+        FILE *fp = fopen("/tmp/placesim-policy-err.txt", "r");
+        cr_assert_not_null(fp);
+        char out[4096] = "";
+        size_t n = fread(out, 1, sizeof out - 1, fp);
+        out[n] = '\0';
+        fclose(fp);
+        cr_expect(strstr(out, bad[i].where) != NULL, "%s: expected '%s' in:\n%s", bad[i].file,
+                  bad[i].where, out);
+    }
+    unlink("/tmp/placesim-policy-err.txt");
+}
+
+Test(report, compare_writes_a_report_that_renders_offline, .timeout = 600)
+{
+    char dir[] = "/tmp/placesim-report-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "%s compare configs/coventry.cfg tests/data/policies/cut_at_26.cfg --reps 3 --quiet "
+             "--set population.size=6000 --set run.weeks=104 --set run.warmup=26 --out %s/out "
+             ">/dev/null",
+             PLACESIM_BINARY, dir);
+    cr_assert_eq(S_sh(cmd), 0);
+    static const char *const files[] = {"report.html", "compare.csv", "series.csv",
+                                        "resilience.csv", "resilience_summary.csv",
+                                        "radar.svg", "outcomes.svg", "difference.svg",
+                                        "resilience.svg", "manifest.json"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/out/%s", dir, files[i]);
+        cr_expect_eq(access(path, R_OK), 0, "%s missing", files[i]);
+    }
+    /* the report has no scripts and asks for nothing from the network */
+    char path[1200];
+    snprintf(path, sizeof path, "%s/out/report.html", dir);
+    FILE *fp = fopen(path, "r");
+    cr_assert_not_null(fp);
+    static char html[1 << 20];
+    size_t n = fread(html, 1, sizeof html - 1, fp);
+    html[n] = '\0';
+    fclose(fp);
+    cr_expect(strstr(html, "<script") == NULL);
+    cr_expect(strstr(html, "http://") == NULL || strstr(html, "http://www.w3.org/2000/svg"));
+    cr_expect(strstr(html, "https://") == NULL);
+    cr_expect(strstr(html, "class=\"summary\"") != NULL);
+    /* a headless browser loads it and finds the charts */
+    snprintf(cmd, sizeof cmd,
+             "cd %s && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic "
+             "--no-first-run --disable-background-networking --disable-component-update "
+             "--disable-sync --user-data-dir=%s/profile --dump-dom file://%s/out/report.html "
+             "> %s/dom.html 2> %s/chromium.log",
+             dir, dir, dir, dir, dir);
+    cr_assert_eq(S_sh(cmd), 0, "chromium failed (see %s/chromium.log)", dir);
+    snprintf(path, sizeof path, "%s/dom.html", dir);
+    fp = fopen(path, "r");
+    cr_assert_not_null(fp);
+    n = fread(html, 1, sizeof html - 1, fp);
+    html[n] = '\0';
+    fclose(fp);
+    int svgs = 0;
+    for (char *p = html; (p = strstr(p, "<svg")) != NULL; p++) svgs++;
+    cr_expect_geq(svgs, 4, "the browser's page has %d charts", svgs);
+    cr_expect(strstr(html, "Precondition profile") != NULL);
+    cr_expect(strstr(html, "Difference in wellbeing") != NULL);
+    snprintf(path, sizeof path, "%s/chromium.log", dir);
+    fp = fopen(path, "r");
+    if (fp) {
+        n = fread(html, 1, sizeof html - 1, fp);
+        html[n] = '\0';
+        fclose(fp);
+        cr_expect(strstr(html, "Uncaught") == NULL, "script errors: %s", html);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    S_sh(cmd);
+}
