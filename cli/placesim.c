@@ -67,6 +67,7 @@ static void S_usage_run(FILE *fp)
           "  --quiet          no progress lines\n"
           "  --profile        print the time spent in each phase of the tick\n"
           "  --policy FILE    apply a policy file (configs/policies/) to the scenario\n"
+          "  --force-memory   run even when the estimate exceeds the memory available\n"
           "  --set path=value override a parameter (see 'placesim params') or any\n"
           "                   scenario setting, e.g. population.size=20000 or\n"
           "                   actors.police.capacity=500; may be repeated\n",
@@ -144,7 +145,7 @@ typedef struct {
     size_t n_sets;
     const char *second;  /* compare: the policy file */
     const char *policy;  /* run, validate: --policy FILE */
-    int threads, overwrite, quiet, help, profile;
+    int threads, overwrite, quiet, help, profile, force_memory;
 } S_args;
 
 static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
@@ -155,6 +156,7 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         {"set", required_argument, 0, 'S'},    {"overwrite", no_argument, 0, 'w'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {"profile", no_argument, 0, 'p'},       {"policy", required_argument, 0, 'P'},
+        {"force-memory", no_argument, 0, 'M'},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
@@ -199,6 +201,7 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         case 'q': a->quiet = 1; break;
         case 'p': a->profile = 1; break;
         case 'P': a->policy = optarg; break;
+        case 'M': a->force_memory = 1; break;
         case 'h': a->help = 1; break;
         default: return -1;
         }
@@ -365,6 +368,33 @@ static void S_print_headline(const char *dir)
     }
 }
 
+/* Bytes of memory available now (MemAvailable), or 0 when unknown. */
+static double S_memory_available(void)
+{
+    FILE *fp = fopen("/proc/meminfo", "r");
+    if (!fp) return 0;
+    char line[256];
+    double kb = 0;
+    while (fgets(line, sizeof line, fp))
+        if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
+    fclose(fp);
+    return kb * 1024;
+}
+
+/* Refuses, before allocating, a run whose state would not fit in the
+ * memory available (unless --force-memory). Returns 0 to go on. */
+static int S_memory_guard(const S_args *a, const void *place, int arms)
+{
+    if (!S_model->state_bytes) return 0;
+    double need = (double)S_model->state_bytes(place) * (arms > 1 ? 1.05 : 1.0);
+    double have = S_memory_available();
+    if (have <= 0 || need <= 0.9 * have || a->force_memory) return 0;
+    fprintf(stderr, "placesim: a replication of %ld citizens needs about %.2f GiB and %.2f GiB "
+                    "is available; reduce population.size or pass --force-memory to try anyway\n",
+            S_model->population(place), need / 1073741824.0, have / 1073741824.0);
+    return PS_ERR_MEMORY;
+}
+
 /* The output directory: --out, else results/<name of the file>. */
 static void S_out_dir(const S_args *a, const char *name_from, char *out, size_t size)
 {
@@ -413,6 +443,7 @@ static int S_cmd_run(int argc, char **argv)
         rc = S_exit_code(&d);
         goto done;
     }
+    if ((rc = S_memory_guard(&a, arm.place, 1)) != 0) goto done;
     S_out_dir(&a, a.scenario, out, sizeof out);
     ps_run_options opt = {out, &arm.timeline, omp_get_max_threads(), a.overwrite, a.quiet,
                           PLACESIM_VERSION};
@@ -500,6 +531,7 @@ static int S_cmd_compare(int argc, char **argv)
         rc = S_exit_code(&d);
         goto done;
     }
+    if ((rc = S_memory_guard(&a, arms[0].place, 2)) != 0) goto done;
     S_out_dir(&a, a.second, out, sizeof out);
     ps_arm spec[2] = {
         {"baseline", "", arms[0].place, &arms[0].scen, &arms[0].timeline},

@@ -34,6 +34,10 @@ typedef struct ps_model_type {
     /* The number of citizens (for throughput figures). */
     long (*population)(const void *place);
 
+    /* Bytes one replication's state will take (estimate, for the memory
+     * guard that runs before anything is allocated). */
+    size_t (*state_bytes)(const void *place);
+
     /* One replication's state. */
     void *(*create)(const void *place, ps_rng_key key, ps_diag *d);
     /* One tick, parallel inside. Returns 0, or a ps_status with d filled

@@ -116,6 +116,23 @@ Test(interventions, a_ramped_capacity_cut_acts_on_its_dates, .timeout = 120)
     S_free(&cut);
 }
 
+Test(interventions, a_dormant_actor_arrives_with_new_actor, .timeout = 120)
+{
+    const char *sets[] = {SMALL};
+    S_arm arm;
+    S_load(&arm, "tests/data/policies/new_food_bank.cfg", sets, 3);
+    size_t nm = arm.place->n_metrics, ma = S_metric(arm.place, "actors_active");
+    double *rows = calloc(105 * nm, sizeof *rows);
+    ps_diag d;
+    ps_diag_init(&d);
+    cr_assert_eq(ps_sim_replication(&sc_model_type, arm.place, &arm.scen.run, &arm.tl, 0, rows, &d), 0);
+    double before = rows[20 * nm + ma], after = rows[21 * nm + ma];
+    cr_expect_eq(after, before + 1, "actors before %g, after %g", before, after);
+    cr_expect_eq(before, arm.place->A - 1);
+    free(rows);
+    S_free(&arm);
+}
+
 Test(compare, paired_interval_is_narrower_than_unpaired, .timeout = 300)
 {
     const char *sets[] = {"population.size=20000", "run.weeks=104", "run.warmup=52",
@@ -200,6 +217,7 @@ Test(policies, malformed_policy_files_are_refused_with_file_and_line)
         {"bad_key.cfg", "bad_key.cfg:3: timeline.[0].shares"},
         {"bad_set.cfg", "bad_set.cfg:3: set.[0]"},
         {"bad_until_before.cfg", "bad_until_before.cfg:3: timeline.[0].until"},
+        {"bad_new_actor_active.cfg", "bad_new_actor_active.cfg:3: timeline.[0].actor"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char cmd[1024];

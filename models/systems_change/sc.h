@@ -97,6 +97,7 @@ typedef struct sc_actor_spec {
     double values[SC_VALUES];
     double p[SC_K];
     double influence;
+    int dormant; /* absent until a new_actor shock brings it in */
 } sc_actor_spec;
 
 typedef struct sc_link_spec {
@@ -286,6 +287,7 @@ void sc_costs_load(sc_place *pl, const config_setting_t *costs, ps_diag *d);
 
 /* sc_state.c */
 void *sc_create(const void *place, ps_rng_key key, ps_diag *d);
+size_t sc_state_bytes(const void *place);
 void sc_destroy(void *state);
 int sc_link_find(const sc_links *l, int from, int to);
 void sc_links_rebuild_rows(sc_links *l, int n_actors);

@@ -18,7 +18,9 @@
  *
  * Named shocks: funding_cut (share, selector: default kind=statutory),
  * demand_surge (factor, domain: default all), leader_departure (actor:
- * default the most influential at the time), service_closure (actor). */
+ * default the most influential at the time), service_closure (actor),
+ * new_actor (actor: one marked dormant = true in the scenario, which is
+ * absent until then). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,7 +32,7 @@
 
 enum {
     T_PARAM, T_ACTOR, T_LINK, T_ONSET,
-    SH_FUNDING_CUT, SH_DEMAND_SURGE, SH_LEADER_DEPARTURE, SH_SERVICE_CLOSURE
+    SH_FUNDING_CUT, SH_DEMAND_SURGE, SH_LEADER_DEPARTURE, SH_SERVICE_CLOSURE, SH_NEW_ACTOR
 };
 enum { F_CAPACITY, F_INFLUENCE, F_P0 }; /* F_P0 + k: precondition k */
 enum { LF_TRUST, LF_UNDERSTANDING };
@@ -259,19 +261,19 @@ static int S_compile_shock(const sc_place *pl, const ps_intervention *iv, sc_iv 
                            ps_diag *d)
 {
     static const char *const names[] = {"funding_cut", "demand_surge", "leader_departure",
-                                        "service_closure"};
+                                        "service_closure", "new_actor"};
     const config_setting_t *g = iv->entry;
     int k;
-    for (k = 0; k < 4; k++)
+    for (k = 0; k < 5; k++)
         if (strcmp(iv->shock, names[k]) == 0) break;
-    if (k == 4) {
-        const char *near = ps_nearest(iv->shock, names, 4);
+    if (k == 5) {
+        const char *near = ps_nearest(iv->shock, names, 5);
         if (near)
             S_err(iv, "shock", d, "unknown shock '%s' (did you mean '%s'?)", iv->shock, near);
         else
             S_err(iv, "shock", d,
-                  "unknown shock '%s' (funding_cut, demand_surge, leader_departure or "
-                  "service_closure)", iv->shock);
+                  "unknown shock '%s' (funding_cut, demand_surge, leader_departure, "
+                  "service_closure or new_actor)", iv->shock);
         return -1;
     }
     h->kind = SH_FUNDING_CUT + k;
@@ -297,6 +299,23 @@ static int S_compile_shock(const sc_place *pl, const ps_intervention *iv, sc_iv 
                 S_err(iv, "domain", d, "unknown need domain '%s'", s);
                 return -1;
             }
+        }
+    } else if (h->kind == SH_NEW_ACTOR) {
+        if (ps_cfg_string(g, "actor", 1, NULL, &s, d) <= 0) return -1;
+        h->actor = S_actor_id(pl, s);
+        if (h->actor < 0) {
+            S_err(iv, "actor", d, "unknown actor '%s'", s);
+            return -1;
+        }
+        if (!pl->actors[h->actor].dormant) {
+            S_err(iv, "actor", d,
+                  "actor '%s' is there from the start; give it dormant = true to bring it in "
+                  "at a date", s);
+            return -1;
+        }
+        if (iv->until >= 0) {
+            S_err(iv, "until", d, "%s", "a new actor stays (close it with service_closure)");
+            return -1;
         }
     } else {
         int need = h->kind == SH_SERVICE_CLOSURE;
@@ -478,6 +497,13 @@ void sc_intervention_apply(void *vs, const ps_intervention *iv, double from, dou
             if ((h->domain < 0 || h->domain == d) && f0 > 0) st->surge[d] *= f1 / f0;
         break;
     }
+    case SH_NEW_ACTOR:
+        if (from == 0 && to > 0 && !st->a.alive[h->actor]) {
+            st->a.alive[h->actor] = 1;
+            st->a.influence[h->actor] = st->a.influence0[h->actor];
+            st->adj_dirty = 1;
+        }
+        break;
     case SH_LEADER_DEPARTURE:
     case SH_SERVICE_CLOSURE:
         if (from == 0 && to > 0)

@@ -91,6 +91,7 @@ const ps_model_type sc_model_type = {
     .load = sc_load,
     .unload = sc_unload,
     .population = sc_population,
+    .state_bytes = sc_state_bytes,
     .create = sc_create,
     .step = S_step,
     .destroy = sc_destroy,

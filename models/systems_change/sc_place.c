@@ -370,7 +370,8 @@ static void S_load_actor(sc_place *pl, int i, const config_setting_t *g,
 {
     static const char *const keys[] = {
         "id", "name", "kind", "role", "system", "domains", "capacity",
-        "neighbourhood", "values", "preconditions", "influence", "front_door"};
+        "neighbourhood", "values", "preconditions", "influence", "front_door",
+        "dormant"};
     sc_actor_spec *a = &pl->actors[i];
     ps_cfg_check_keys(g, keys, sizeof keys / sizeof *keys, d);
     S_actor_id(pl, i, g, d);
@@ -400,6 +401,8 @@ static void S_load_actor(sc_place *pl, int i, const config_setting_t *g,
         else
             pl->front_door = i;
     }
+    /* a dormant actor exists from a date on (the new_actor shock) */
+    ps_cfg_bool(g, "dormant", 0, 0, &a->dormant, d);
 }
 
 static int S_actor_index(const sc_place *pl, const config_setting_t *where,

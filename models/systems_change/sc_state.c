@@ -98,6 +98,21 @@ void sc_destroy(void *vs)
     free(st);
 }
 
+size_t sc_state_bytes(const void *vplace)
+{
+    const sc_place *pl = vplace;
+    size_t n = (size_t)pl->population, D = (size_t)pl->D;
+    size_t actors = (size_t)(pl->A + pl->prm.max_new_actors);
+    size_t links = (size_t)pl->L + 4 * (size_t)pl->prm.max_new_actors;
+    /* per citizen: severity (float) and partner (int16) per domain, three
+     * floats, eight bytes, two uint16, lead int16, episode tick and story
+     * mask */
+    size_t per_citizen = D * (sizeof(float) + sizeof(int16_t)) + 3 * sizeof(float) + 8 +
+                         2 * sizeof(uint16_t) + sizeof(int16_t) + 2 * sizeof(int32_t);
+    size_t per_actor = 400 + D * (size_t)pl->H * sizeof(double) + actors / 8 + 64;
+    return n * per_citizen + actors * per_actor + links * 80;
+}
+
 #define ALLOC(ptr, count)                                                      \
     do {                                                                       \
         (ptr) = calloc((size_t)(count) + 1, sizeof *(ptr));                    \
@@ -143,7 +158,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(a->joint_succ, cap_n);
     for (int i = 0; i < pl->A; i++) {
         const sc_actor_spec *s = &pl->actors[i];
-        a->alive[i] = 1;
+        a->alive[i] = (uint8_t)!s->dormant;
         a->kind[i] = s->kind;
         a->role[i] = s->role;
         a->system[i] = s->system;
@@ -155,7 +170,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
         memcpy(a->values[i], s->values, sizeof s->values);
         memcpy(a->p[i], s->p, sizeof s->p);
         memcpy(a->p0[i], s->p, sizeof s->p);
-        a->influence[i] = s->influence;
+        a->influence[i] = s->dormant ? 0 : s->influence;
         a->perf[i] = a->asp[i] = 0.5;
         a->avail[i] = 1;
     }
