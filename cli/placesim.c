@@ -10,6 +10,7 @@
 #include "interrupt.h"
 #include "model.h"
 #include "policy.h"
+#include "snapshot.h"
 #include "params.h"
 #include "scenario.h"
 #include "sim.h"
@@ -68,6 +69,10 @@ static void S_usage_run(FILE *fp)
           "  --profile        print the time spent in each phase of the tick\n"
           "  --policy FILE    apply a policy file (configs/policies/) to the scenario\n"
           "  --force-memory   run even when the estimate exceeds the memory available\n"
+          "  --snapshot-at WEEK FILE  save every replication's whole state at the start\n"
+          "                   of WEEK to FILE (the run goes on to the horizon)\n"
+          "  --from FILE      start every replication from a snapshot; the results are\n"
+          "                   byte-identical to the run that made it\n"
           "  --set path=value override a parameter (see 'placesim params') or any\n"
           "                   scenario setting, e.g. population.size=20000 or\n"
           "                   actors.police.capacity=500; may be repeated\n",
@@ -86,7 +91,8 @@ static void S_usage_validate(FILE *fp)
 static void S_usage_compare(FILE *fp)
 {
     fputs("usage: placesim compare SCENARIO POLICY [--reps N] [--seed S] [--threads T]\n"
-          "                        [--out DIR] [--overwrite] [--quiet] [--set path=value]...\n"
+          "                        [--out DIR] [--overwrite] [--quiet] [--from SNAPSHOT]\n"
+          "                        [--set path=value]...\n"
           "\n"
           "Runs the scenario as it is (the baseline) and with the policy file applied,\n"
           "with common random numbers: replication r of both arms shares its random\n"
@@ -146,6 +152,9 @@ typedef struct {
     const char *second;  /* compare: the policy file */
     const char *policy;  /* run, validate: --policy FILE */
     int threads, overwrite, quiet, help, profile, force_memory;
+    int snapshot_week;          /* -1: none */
+    const char *snapshot_path;  /* --snapshot-at WEEK FILE */
+    const char *from_path;      /* --from FILE */
 } S_args;
 
 static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
@@ -157,8 +166,10 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {"profile", no_argument, 0, 'p'},       {"policy", required_argument, 0, 'P'},
         {"force-memory", no_argument, 0, 'M'},
+        {"snapshot-at", required_argument, 0, 'A'}, {"from", required_argument, 0, 'F'},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
+    a->snapshot_week = -1;
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
     if (!a->sets) return -1;
     optind = 1;
@@ -202,6 +213,18 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         case 'p': a->profile = 1; break;
         case 'P': a->policy = optarg; break;
         case 'M': a->force_memory = 1; break;
+        case 'A':
+            errno = 0;
+            v = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || errno || v < 0 || optind >= argc) {
+                fprintf(stderr, "placesim: --snapshot-at: expected a week and a file, e.g. "
+                                "--snapshot-at 52 warm.snap\n");
+                return -1;
+            }
+            a->snapshot_week = (int)v;
+            a->snapshot_path = argv[optind++];
+            break;
+        case 'F': a->from_path = optarg; break;
         case 'h': a->help = 1; break;
         default: return -1;
         }
@@ -368,6 +391,52 @@ static void S_print_headline(const char *dir)
     }
 }
 
+static void S_snapshot_header(const S_arm *arm, int week, ps_snapshot_header *h)
+{
+    memset(h, 0, sizeof *h);
+    snprintf(h->version, sizeof h->version, "%s", PLACESIM_VERSION);
+    snprintf(h->model, sizeof h->model, "%s", S_model->name);
+    h->scenario_file_hash = ps_snapshot_file_hash(arm->scen.path);
+    h->seed = arm->scen.run.seed;
+    h->population = S_model->population(arm->place);
+    h->replications = arm->scen.run.replications;
+    h->weeks = arm->scen.run.weeks;
+    h->warmup = arm->scen.run.warmup;
+    h->week = week;
+    const char *const *names;
+    h->n_metrics = (int32_t)S_model->metric_names(arm->place, &names);
+    h->n_annual = S_model->annual_names ? (int32_t)S_model->annual_names(arm->place, &names) : 0;
+    h->n_interventions = (int32_t)arm->timeline.n;
+}
+
+/* Opens the snapshots a command asked for; returns 0 or -1 (d filled). */
+static int S_snapshots_open(const S_args *a, const S_arm *arm, ps_snapshot *save,
+                            ps_snapshot *from, ps_snapshot_io *io, ps_diag *d)
+{
+    memset(io, 0, sizeof *io);
+    ps_snapshot_header h;
+    if (a->snapshot_path) {
+        if (a->snapshot_week >= arm->scen.run.weeks) {
+            ps_diag_add(d, PS_ERR_INPUT, "--snapshot-at", 0, "",
+                        "week %d is not before the horizon (%d weeks)", a->snapshot_week,
+                        arm->scen.run.weeks);
+            return -1;
+        }
+        S_snapshot_header(arm, a->snapshot_week, &h);
+        if (ps_snapshot_create(save, a->snapshot_path, &h, d) != 0) return -1;
+        io->save = save;
+    }
+    if (a->from_path) {
+        S_snapshot_header(arm, 0, &h);
+        if (ps_snapshot_open(from, a->from_path, &h, d) != 0) {
+            ps_snapshot_abandon(from);
+            return -1;
+        }
+        io->from = from;
+    }
+    return 0;
+}
+
 /* Bytes of memory available now (MemAvailable), or 0 when unknown. */
 static double S_memory_available(void)
 {
@@ -438,15 +507,29 @@ static int S_cmd_run(int argc, char **argv)
     ps_diag_init(&d);
     int rc = 0;
     char out[1024];
+    ps_snapshot snap_save, snap_from;
+    ps_snapshot_io snap_io = {NULL, NULL};
+    memset(&snap_save, 0, sizeof snap_save);
+    memset(&snap_from, 0, sizeof snap_from);
     if (S_arm_load(&arm, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
         S_print_diag(&d);
         rc = S_exit_code(&d);
         goto done;
     }
     if ((rc = S_memory_guard(&a, arm.place, 1)) != 0) goto done;
+    if (a.snapshot_path && a.from_path) {
+        fprintf(stderr, "placesim: use either --snapshot-at or --from, not both\n");
+        rc = 2;
+        goto done;
+    }
+    if (S_snapshots_open(&a, &arm, &snap_save, &snap_from, &snap_io, &d) != 0) {
+        S_print_diag(&d);
+        rc = S_exit_code(&d);
+        goto done;
+    }
     S_out_dir(&a, a.scenario, out, sizeof out);
     ps_run_options opt = {out, &arm.timeline, omp_get_max_threads(), a.overwrite, a.quiet,
-                          PLACESIM_VERSION};
+                          PLACESIM_VERSION, &snap_io};
     ps_run_result res;
     const ps_run_settings *run = &arm.scen.run;
     if (!a.quiet)
@@ -456,6 +539,14 @@ static int S_cmd_run(int argc, char **argv)
                 run->replications == 1 ? "" : "s", run->weeks, run->warmup, arm.timeline.n,
                 arm.timeline.n == 1 ? "" : "s", opt.threads, opt.threads == 1 ? "" : "s");
     rc = ps_sim_run(S_model, arm.place, &arm.scen, &opt, &res, &d);
+    if (snap_io.save) {
+        if (rc) ps_snapshot_abandon(&snap_save);
+        else if (ps_snapshot_finish(&snap_save, &d) != 0) rc = d.status;
+        else if (!a.quiet)
+            fprintf(stderr, "placesim: snapshot of week %d in %s\n", a.snapshot_week,
+                    a.snapshot_path);
+    }
+    if (snap_io.from) ps_snapshot_finish(&snap_from, &d);
     if (rc) {
         S_print_diag(&d);
         fprintf(stderr, "placesim: the run did not finish; %s holds no complete result\n", out);
@@ -521,6 +612,10 @@ static int S_cmd_compare(int argc, char **argv)
     if (a.threads > 0) omp_set_num_threads(a.threads);
     S_arm arms[2];
     memset(arms, 0, sizeof arms);
+    ps_snapshot snap_save, snap_from;
+    ps_snapshot_io snap_io = {NULL, NULL};
+    memset(&snap_save, 0, sizeof snap_save);
+    memset(&snap_from, 0, sizeof snap_from);
     ps_diag d;
     ps_diag_init(&d);
     int rc = 0;
@@ -532,13 +627,24 @@ static int S_cmd_compare(int argc, char **argv)
         goto done;
     }
     if ((rc = S_memory_guard(&a, arms[0].place, 2)) != 0) goto done;
+    if (a.snapshot_path) {
+        fprintf(stderr, "placesim: compare takes --from FILE; make the snapshot with "
+                        "'placesim run SCENARIO --snapshot-at WEEK FILE'\n");
+        rc = 2;
+        goto done;
+    }
+    if (S_snapshots_open(&a, &arms[0], &snap_save, &snap_from, &snap_io, &d) != 0) {
+        S_print_diag(&d);
+        rc = S_exit_code(&d);
+        goto done;
+    }
     S_out_dir(&a, a.second, out, sizeof out);
     ps_arm spec[2] = {
         {"baseline", "", arms[0].place, &arms[0].scen, &arms[0].timeline},
         {arms[1].policy.name, arms[1].policy.description, arms[1].place, &arms[1].scen,
          &arms[1].timeline}};
     ps_run_options opt = {out, NULL, omp_get_max_threads(), a.overwrite, a.quiet,
-                          PLACESIM_VERSION};
+                          PLACESIM_VERSION, &snap_io};
     ps_run_result res;
     if (!a.quiet)
         fprintf(stderr, "placesim: comparing '%s' with the baseline %s: %d paired replication%s "
@@ -547,6 +653,7 @@ static int S_cmd_compare(int argc, char **argv)
                 arms[0].scen.run.replications == 1 ? "" : "s", arms[0].scen.run.weeks,
                 opt.threads, opt.threads == 1 ? "" : "s");
     rc = ps_compare_run(S_model, spec, 2, &opt, &res, &d);
+    if (snap_io.from) ps_snapshot_finish(&snap_from, &d);
     if (rc) {
         S_print_diag(&d);
         fprintf(stderr, "placesim: the comparison did not finish; %s holds no complete result\n",

@@ -36,7 +36,7 @@ static int S_check_arms(const ps_arm *arms, size_t n_arms, ps_diag *d)
 }
 
 int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
-                       int quiet, ps_compare_data *data, ps_diag *d)
+                       int quiet, const ps_snapshot_io *snap, ps_compare_data *data, ps_diag *d)
 {
     memset(data, 0, sizeof *data);
     if (S_check_arms(arms, n_arms, d) != 0) return PS_ERR_INPUT;
@@ -57,7 +57,7 @@ int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_a
     for (size_t r = 0; r < data->reps; r++) {
         for (size_t a = 0; a < n_arms; a++) {
             int rc = ps_sim_replication(type, arms[a].place, run, arms[a].timeline, (unsigned)r,
-                                        ps_compare_at(data, a, r, 0), d);
+                                        ps_compare_at(data, a, r, 0), snap, d);
             if (rc) {
                 ps_progress_finish(&prog);
                 return rc;
@@ -374,7 +374,7 @@ int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
     if (ps_output_prepare_dir(opt->out_dir, opt->overwrite, d) != 0) return d->status;
     ps_compare_data c;
     double t0 = S_now();
-    int rc = ps_compare_collect(type, arms, n_arms, opt->quiet, &c, d);
+    int rc = ps_compare_collect(type, arms, n_arms, opt->quiet, opt->snapshot, &c, d);
     result->wall_seconds = S_now() - t0;
     result->replications_done = rc ? 0 : (int)c.reps;
     if (result->wall_seconds > 0 && !rc)

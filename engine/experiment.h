@@ -49,6 +49,7 @@ int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
 
 /* Runs the arms into memory only (for tests); data->rows must be freed. */
 int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
-                       int quiet, ps_compare_data *data, ps_diag *d);
+                       int quiet, const ps_snapshot_io *snap, ps_compare_data *data,
+                       ps_diag *d);
 
 #endif

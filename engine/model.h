@@ -6,6 +6,7 @@
 #define PS_MODEL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "params.h"
 #include "ps_error.h"
@@ -37,6 +38,11 @@ typedef struct ps_model_type {
     /* Bytes one replication's state will take (estimate, for the memory
      * guard that runs before anything is allocated). */
     size_t (*state_bytes)(const void *place);
+
+    /* Snapshots (optional): the whole state to a file and back. restore
+     * creates a state for (place, key) and reads it from fp. */
+    int (*save)(const void *state, FILE *fp);
+    void *(*restore)(const void *place, ps_rng_key key, FILE *fp, ps_diag *d);
 
     /* One replication's state. */
     void *(*create)(const void *place, ps_rng_key key, ps_diag *d);

@@ -12,6 +12,7 @@
 #include "output.h"
 #include "progress.h"
 #include "report.h"
+#include "snapshot.h"
 
 static double S_now(void)
 {
@@ -76,38 +77,113 @@ static void S_intervene(const ps_model_type *type, void *state, const ps_timelin
     }
 }
 
+/* Writes replication rep's snapshot: the rows so far, the complete years,
+ * the timeline's levels and speeds, then the model's state. */
+static int S_snapshot_save(const ps_model_type *type, const void *state, ps_snapshot *snap,
+                           unsigned rep, const double *hist, size_t nm, int week,
+                           const double *years, size_t na, int n_years, const double *levels,
+                           size_t n_iv, ps_diag *d)
+{
+    FILE *fp = snap->fp;
+    int32_t ny = n_years, niv = (int32_t)n_iv;
+    if (ps_snapshot_seek(snap, (int)rep, d) != 0) return -1;
+    int bad = fwrite(hist, sizeof *hist, (size_t)(week + 1) * nm, fp) != (size_t)(week + 1) * nm;
+    bad |= fwrite(&ny, sizeof ny, 1, fp) != 1;
+    if (n_years) bad |= fwrite(years, sizeof *years, (size_t)n_years * na, fp) != (size_t)n_years * na;
+    bad |= fwrite(&niv, sizeof niv, 1, fp) != 1;
+    if (n_iv) bad |= fwrite(levels, sizeof *levels, 2 * n_iv, fp) != 2 * n_iv;
+    bad |= type->save(state, fp) != 0;
+    if (bad) ps_diag_add(d, PS_ERR_IO, snap->path, 0, "", "cannot write the snapshot");
+    return bad ? -1 : 0;
+}
+
 static int S_replicate(const ps_model_type *type, const void *place,
                        const ps_run_settings *run, const ps_timeline *tl, unsigned rep,
                        S_row_cb row_cb, S_year_cb year_cb, void *cb_ctx,
-                       double *phase_acc, ps_diag *d)
+                       double *phase_acc, const ps_snapshot_io *snapio, ps_diag *d)
 {
     const char *const *names;
     size_t nm = type->metric_names(place, &names);
     size_t na = type->annual_names ? type->annual_names(place, &names) : 0;
+    ps_snapshot *save = snapio ? snapio->save : NULL, *from = snapio ? snapio->from : NULL;
+    int snap_week = save ? save->h.week : from ? from->h.week : -1;
+    size_t n_years_max = (size_t)run->weeks / 52 + 1;
     double *row = calloc(nm + na + 1, sizeof *row);
-    if (!row) {
+    /* the rows and years so far, kept when a snapshot will need them */
+    double *hist = calloc(save || from ? (size_t)(snap_week + 1) * nm + 1 : 1, sizeof *hist);
+    double *years = calloc(save || from ? n_years_max * (na + 1) + 1 : 1, sizeof *years);
+    size_t n_iv = tl ? tl->n : 0;
+    double *levels = calloc(2 * n_iv + 1, sizeof *levels);
+    int n_years = 0;
+    if (!row || !hist || !years || !levels) {
+        free(row);
+        free(hist);
+        free(years);
+        free(levels);
         ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         return PS_ERR_MEMORY;
     }
-    size_t n_iv = tl ? tl->n : 0;
-    double *levels = calloc(2 * n_iv + 1, sizeof *levels);
     ps_step_ctx ctx;
     ctx.key = ps_rng_key_make(run->seed, rep);
-    void *state = levels ? type->create(place, ctx.key, d) : NULL;
-    if (!state) {
-        free(row);
-        free(levels);
-        return d->status ? d->status : PS_ERR_MEMORY;
+    void *state = NULL;
+    int start = 0, rc = 0;
+    if (from) {
+        /* replay what the snapshot holds, then go on from its week */
+        FILE *fp = from->fp;
+        int32_t ny = 0, niv = 0;
+        int bad = ps_snapshot_seek(from, (int)rep, d) != 0;
+        bad = bad || fread(hist, sizeof *hist, (size_t)(snap_week + 1) * nm, fp) !=
+                         (size_t)(snap_week + 1) * nm;
+        bad = bad || fread(&ny, sizeof ny, 1, fp) != 1 || ny < 0 || (size_t)ny > n_years_max;
+        bad = bad || (ny && fread(years, sizeof *years, (size_t)ny * na, fp) != (size_t)ny * na);
+        bad = bad || fread(&niv, sizeof niv, 1, fp) != 1 || niv < 0 || (size_t)niv > n_iv;
+        double *saved = calloc(2 * (size_t)(niv > 0 ? niv : 0) + 1, sizeof *saved);
+        bad = bad || !saved ||
+              (niv && fread(saved, sizeof *saved, 2 * (size_t)niv, fp) != 2 * (size_t)niv);
+        if (!bad) {
+            for (int32_t i = 0; i < niv; i++) {
+                levels[i] = saved[i];
+                levels[n_iv + (size_t)i] = saved[niv + i];
+            }
+            for (size_t i = (size_t)niv; i < n_iv; i++)
+                if (tl->items[i].at < snap_week) {
+                    ps_diag_add(d, PS_ERR_INPUT, tl->items[i].file, tl->items[i].line,
+                                "timeline", "dated week %d, before the snapshot's week %d",
+                                tl->items[i].at, snap_week);
+                    bad = 1;
+                }
+        }
+        free(saved);
+        if (!bad) state = type->restore(place, ctx.key, fp, d);
+        if (!state) {
+            if (!d->count)
+                ps_diag_add(d, PS_ERR_INPUT, from->path, 0, "--from", "the snapshot is truncated");
+            rc = d->status ? d->status : PS_ERR_INPUT;
+        } else {
+            for (int w = 0; w <= snap_week && row_cb; w++) row_cb(cb_ctx, w, hist + (size_t)w * nm);
+            for (int y = 0; y < ny && year_cb && na; y++) year_cb(cb_ctx, y, years + (size_t)y * na);
+            n_years = ny;
+            start = run->warmup + snap_week;
+        }
+    } else {
+        state = type->create(place, ctx.key, d);
+        if (!state) rc = d->status ? d->status : PS_ERR_MEMORY;
     }
-    int rc = 0;
     int total = run->warmup + run->weeks;
     double observe = 0;
-    for (int tick = 0; tick < total && rc == 0; tick++) {
+    for (int tick = start; tick < total && rc == 0; tick++) {
         ctx.tick = tick;
         ctx.week = tick - run->warmup;
-        if (ctx.week == 0 && row_cb) {
+        if (ctx.week == 0 && !from) {
             type->observe(state, row);
-            row_cb(cb_ctx, 0, row);
+            if (row_cb) row_cb(cb_ctx, 0, row);
+            if (save && snap_week >= 0) memcpy(hist, row, nm * sizeof *row);
+        }
+        if (save && ctx.week == snap_week &&
+            S_snapshot_save(type, state, save, rep, hist, nm, snap_week, years, na, n_years,
+                            levels, n_iv, d) != 0) {
+            rc = PS_ERR_IO;
+            break;
         }
         if (ps_interrupt_requested()) {
             ps_diag_add(d, PS_ERR_INTERRUPTED, "", 0, "",
@@ -119,20 +195,27 @@ static int S_replicate(const ps_model_type *type, const void *place,
         if (ctx.week >= 0) S_intervene(type, state, tl, ctx.week, levels, levels + n_iv);
         rc = type->step(state, &ctx, d);
         if (rc) break;
-        if (ctx.week >= 0 && row_cb) {
+        if (ctx.week >= 0) {
             double t0 = S_now();
             type->observe(state, row);
             observe += S_now() - t0;
-            row_cb(cb_ctx, ctx.week + 1, row);
+            if (row_cb) row_cb(cb_ctx, ctx.week + 1, row);
+            if (save && ctx.week + 1 <= snap_week)
+                memcpy(hist + (size_t)(ctx.week + 1) * nm, row, nm * sizeof *row);
         }
-        if (ctx.week >= 0 && (ctx.week + 1) % 52 == 0 && year_cb && na) {
+        if (ctx.week >= 0 && (ctx.week + 1) % 52 == 0 && na) {
             type->observe_year(state, (ctx.week + 1) / 52 - 1, row);
-            year_cb(cb_ctx, (ctx.week + 1) / 52 - 1, row);
+            if (year_cb) year_cb(cb_ctx, (ctx.week + 1) / 52 - 1, row);
+            if (save && (size_t)n_years < n_years_max)
+                memcpy(years + (size_t)n_years * na, row, na * sizeof *row);
+            n_years++;
         }
     }
-    if (phase_acc) S_add_phases(type, state, observe, phase_acc);
-    type->destroy(state);
+    if (state && phase_acc) S_add_phases(type, state, observe, phase_acc);
+    if (state) type->destroy(state);
     free(row);
+    free(hist);
+    free(years);
     free(levels);
     return rc;
 }
@@ -150,12 +233,13 @@ static void S_collect_row(void *vctx, int week, const double *row)
 
 int ps_sim_replication(const ps_model_type *type, const void *place,
                        const ps_run_settings *run, const ps_timeline *timeline,
-                       unsigned replication, double *rows, ps_diag *d)
+                       unsigned replication, double *rows, const ps_snapshot_io *snap,
+                       ps_diag *d)
 {
     const char *const *names;
     S_collect c = {rows, type->metric_names(place, &names)};
     return S_replicate(type, place, run, timeline, replication,
-                       rows ? S_collect_row : NULL, NULL, &c, NULL, d);
+                       rows ? S_collect_row : NULL, NULL, &c, NULL, snap, d);
 }
 
 /* ---- the full run with outputs --------------------------------------- */
@@ -337,7 +421,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     for (int r = 0; r < run->replications; r++) {
         w.rep = (unsigned)r;
         rc = S_replicate(type, place, run, opt->timeline, (unsigned)r, S_series_row,
-                         S_annual_row, &w, result->phase_seconds, d);
+                         S_annual_row, &w, result->phase_seconds, opt->snapshot, d);
         if (rc) break;
         result->replications_done = r + 1;
         ps_progress_update(&prog, (size_t)r + 1);

@@ -6,6 +6,14 @@
 
 #include "model.h"
 #include "scenario.h"
+#include "snapshot.h"
+
+/* Snapshots for a run: save every replication's state at the start of
+ * save->h.week, or start every replication from `from`. */
+typedef struct ps_snapshot_io {
+    ps_snapshot *save;
+    ps_snapshot *from;
+} ps_snapshot_io;
 
 typedef struct ps_run_options {
     const char *out_dir;
@@ -14,6 +22,7 @@ typedef struct ps_run_options {
     int overwrite;    /* allow a non-empty output directory */
     int quiet;        /* no progress lines */
     const char *version;
+    const ps_snapshot_io *snapshot; /* or NULL */
 } ps_run_options;
 
 #define PS_MAX_PHASES 8
@@ -42,7 +51,8 @@ int ps_sim_run(const ps_model_type *type, const void *place,
  * For tests and library users. Returns 0 or a ps_status. */
 int ps_sim_replication(const ps_model_type *type, const void *place,
                        const ps_run_settings *run, const ps_timeline *timeline,
-                       unsigned replication, double *rows, ps_diag *d);
+                       unsigned replication, double *rows, const ps_snapshot_io *snap,
+                       ps_diag *d);
 
 /* Compiles every entry of the timeline with the model (targets, shocks and
  * their keys); returns 0 or -1 with the problems in d. */

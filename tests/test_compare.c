@@ -98,8 +98,8 @@ Test(interventions, a_ramped_capacity_cut_acts_on_its_dates, .timeout = 120)
     double *rb = calloc(105 * nm, sizeof *rb), *rc = calloc(105 * nm, sizeof *rc);
     ps_diag d;
     ps_diag_init(&d);
-    cr_assert_eq(ps_sim_replication(&sc_model_type, base.place, &base.scen.run, &base.tl, 0, rb, &d), 0);
-    cr_assert_eq(ps_sim_replication(&sc_model_type, cut.place, &cut.scen.run, &cut.tl, 0, rc, &d), 0);
+    cr_assert_eq(ps_sim_replication(&sc_model_type, base.place, &base.scen.run, &base.tl, 0, rb, NULL, &d), 0);
+    cr_assert_eq(ps_sim_replication(&sc_model_type, cut.place, &cut.scen.run, &cut.tl, 0, rc, NULL, &d), 0);
     /* identical before week 20 (same random numbers, nothing applied yet) */
     for (int w = 0; w <= 20; w++)
         cr_expect_eq(rb[w * nm + mc], rc[w * nm + mc], "week %d", w);
@@ -125,7 +125,7 @@ Test(interventions, a_dormant_actor_arrives_with_new_actor, .timeout = 120)
     double *rows = calloc(105 * nm, sizeof *rows);
     ps_diag d;
     ps_diag_init(&d);
-    cr_assert_eq(ps_sim_replication(&sc_model_type, arm.place, &arm.scen.run, &arm.tl, 0, rows, &d), 0);
+    cr_assert_eq(ps_sim_replication(&sc_model_type, arm.place, &arm.scen.run, &arm.tl, 0, rows, NULL, &d), 0);
     double before = rows[20 * nm + ma], after = rows[21 * nm + ma];
     cr_expect_eq(after, before + 1, "actors before %g, after %g", before, after);
     cr_expect_eq(before, arm.place->A - 1);
@@ -145,7 +145,7 @@ Test(compare, paired_interval_is_narrower_than_unpaired, .timeout = 300)
     ps_compare_data c;
     ps_diag d;
     ps_diag_init(&d);
-    cr_assert_eq(ps_compare_collect(&sc_model_type, spec, 2, 1, &c, &d), 0);
+    cr_assert_eq(ps_compare_collect(&sc_model_type, spec, 2, 1, NULL, &c, &d), 0);
     size_t m = S_metric(arms[0].place, "wellbeing_with_needs");
     double x[8], y[8];
     for (size_t r = 0; r < 8; r++) {
@@ -178,7 +178,7 @@ Test(compare, arms_share_random_numbers_until_the_policy_acts, .timeout = 120)
     ps_compare_data c;
     ps_diag d;
     ps_diag_init(&d);
-    cr_assert_eq(ps_compare_collect(&sc_model_type, spec, 2, 1, &c, &d), 0);
+    cr_assert_eq(ps_compare_collect(&sc_model_type, spec, 2, 1, NULL, &c, &d), 0);
     for (size_t r = 0; r < 2; r++) {
         cr_expect_eq(memcmp(ps_compare_at(&c, 0, r, 0), ps_compare_at(&c, 1, r, 0),
                             27 * c.n_metrics * sizeof(double)), 0,
@@ -298,6 +298,69 @@ Test(report, compare_writes_a_report_that_renders_offline, .timeout = 600)
         fclose(fp);
         cr_expect(strstr(html, "Uncaught") == NULL, "script errors: %s", html);
     }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    S_sh(cmd);
+}
+
+/* ---- snapshots ------------------------------------------------------------ */
+
+static int S_same_file(const char *a, const char *b)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+    return S_sh(cmd) == 0;
+}
+
+Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout = 300)
+{
+    char dir[] = "/tmp/placesim-snap-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[2048], a[1200], b[1200];
+    const char *S = "--set population.size=6000 --set run.weeks=104 --set run.warmup=26 "
+                    "--reps 2 --quiet";
+    snprintf(cmd, sizeof cmd,
+             "%s run configs/coventry.cfg %s --snapshot-at 40 %s/w40.snap --out %s/whole "
+             ">/dev/null",
+             PLACESIM_BINARY, S, dir, dir);
+    cr_assert_eq(S_sh(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s run configs/coventry.cfg %s --from %s/w40.snap --out %s/resumed "
+                              ">/dev/null",
+             PLACESIM_BINARY, S, dir, dir);
+    cr_assert_eq(S_sh(cmd), 0);
+    static const char *const files[] = {"series.csv", "summary.csv", "annual.csv"};
+    for (int f = 0; f < 3; f++) {
+        snprintf(a, sizeof a, "%s/whole/%s", dir, files[f]);
+        snprintf(b, sizeof b, "%s/resumed/%s", dir, files[f]);
+        cr_expect(S_same_file(a, b), "%s differs after resuming", files[f]);
+    }
+    /* a policy branched from the snapshot: its baseline arm is the same run */
+    snprintf(cmd, sizeof cmd,
+             "%s compare configs/coventry.cfg tests/data/policies/cut_at_60.cfg %s --from "
+             "%s/w40.snap --out %s/branch >/dev/null",
+             PLACESIM_BINARY, S, dir, dir);
+    cr_assert_eq(S_sh(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "grep '^baseline,' %s/branch/series.csv | cut -d, -f2- > %s/b.txt && "
+             "tail -n +2 %s/whole/series.csv > %s/w.txt",
+             dir, dir, dir, dir);
+    cr_assert_eq(S_sh(cmd), 0);
+    snprintf(a, sizeof a, "%s/b.txt", dir);
+    snprintf(b, sizeof b, "%s/w.txt", dir);
+    cr_expect(S_same_file(a, b), "the branched baseline differs from the whole run");
+    /* a snapshot of another seed, or a policy dated before it, is refused */
+    snprintf(cmd, sizeof cmd, "%s run configs/coventry.cfg %s --seed 99 --from %s/w40.snap "
+                              "--out %s/x 2>%s/err.txt >/dev/null",
+             PLACESIM_BINARY, S, dir, dir, dir);
+    cr_expect_eq(S_sh(cmd), 2);
+    snprintf(cmd, sizeof cmd, "grep -q 'different seed' %s/err.txt", dir);
+    cr_expect_eq(S_sh(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "%s compare configs/coventry.cfg tests/data/policies/cut_at_26.cfg %s --from "
+             "%s/w40.snap --out %s/y 2>%s/err2.txt >/dev/null",
+             PLACESIM_BINARY, S, dir, dir, dir);
+    cr_expect_eq(S_sh(cmd), 2);
+    snprintf(cmd, sizeof cmd, "grep -q 'before the snapshot' %s/err2.txt", dir);
+    cr_expect_eq(S_sh(cmd), 0);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     S_sh(cmd);
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -288,6 +289,10 @@ void sc_costs_load(sc_place *pl, const config_setting_t *costs, ps_diag *d);
 /* sc_state.c */
 void *sc_create(const void *place, ps_rng_key key, ps_diag *d);
 size_t sc_state_bytes(const void *place);
+
+/* sc_snapshot.c */
+int sc_save(const void *state, FILE *fp);
+void *sc_restore(const void *place, ps_rng_key key, FILE *fp, ps_diag *d);
 void sc_destroy(void *state);
 int sc_link_find(const sc_links *l, int from, int to);
 void sc_links_rebuild_rows(sc_links *l, int n_actors);
