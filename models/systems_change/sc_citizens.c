@@ -272,6 +272,33 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
         return;
     }
 
+    /* no need but a memory of one: the same arithmetic and draws as the full
+     * path below, without touching the need arrays (all zero when NONE) */
+    if (status == ST_NONE) {
+        double base0 = z * (1 - P->psi * a) * (1 - P->chi * st->hood_assets[h]);
+        double cum0 = 0, k0 = 0;
+        int onset = 0;
+        for (int d = 0; d < pl->D && !onset; d++) {
+            double p = pl->onset[d] * st->surge[d] * base0 * (1 + P->kappa_onset * k0);
+            if (c->relapse[i] & (1u << d)) p *= P->relapse;
+            cum0 += p;
+            onset = u0 < cum0;
+        }
+        if (!onset) {
+            for (int d = 0; d < pl->D; d++)
+                if ((c->relapse[i] & (1u << d)) && sc_u(&r) < P->relapse_fade)
+                    c->relapse[i] &= (uint16_t)~(1u << d);
+            a += P->assets_relax * (P->assets_mean - a);
+            c->assets[i] = S_clampf(a);
+            double e0 = c->engagement[i];
+            e0 += P->eng_relax * (P->eng_mean - e0);
+            c->engagement[i] = S_clampf(e0);
+            t->citizens++;
+            t->wb_sum_all += ps_fixed(1.0); /* no need: wellbeing 1 */
+            return;
+        }
+    }
+
     /* 1. needs: onset (at most one a week), then growth, treatment, recovery */
     uint32_t act = 0;
     for (int d = 0; d < D; d++)
@@ -521,7 +548,16 @@ void sc_citizen_pass(sc_state *st)
 #pragma omp for schedule(dynamic, 1)
         for (size_t ch = 0; ch < chunks; ch++) {
             size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
-            for (size_t i = ch * PS_CHUNK; i < end; i++) S_citizen(st, i, &T);
+            for (size_t i = ch * PS_CHUNK; i < end; i++) {
+                /* the few citizens with a need are scattered among the many
+                 * without: fetch their needs ahead so the load does not stall */
+                size_t ahead = i + 8;
+                if (ahead < end && st->c.status[ahead] != ST_NONE) {
+                    __builtin_prefetch(&st->c.sev[ahead * (size_t)st->c.D]);
+                    __builtin_prefetch(&st->c.partner[ahead * (size_t)st->c.D]);
+                }
+                S_citizen(st, i, &T);
+            }
         }
         if (T.g) gsl_rng_free(T.g);
     }
