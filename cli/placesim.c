@@ -304,6 +304,11 @@ static int S_arm_load(S_arm *arm, const char *scenario, const char *policy,
     int rc = ps_scenario_open(&arm->scen, scenario, arm->reg, keys, n_keys, all, n_all, d);
     free(all);
     if (rc != 0) return -1;
+    if (policy) {
+        /* the policy's timeline is part of what was run */
+        uint64_t ph = ps_snapshot_file_hash(policy);
+        arm->scen.content_hash = ps_fnv1a64(arm->scen.content_hash, &ph, sizeof ph);
+    }
     arm->place = S_model->load(&arm->scen, arm->reg, d);
     if (!arm->place) return -1;
     const config_setting_t *root = config_root_setting(&arm->scen.cfg);
@@ -552,7 +557,8 @@ static int S_cmd_run(int argc, char **argv)
         fprintf(stderr, "placesim: the run did not finish; %s holds no complete result\n", out);
     } else {
         S_print_headline(out);
-        printf("placesim: results in %s (series.csv, summary.csv, annual.csv, manifest.json)\n", out);
+        printf("placesim: results in %s (report.html, series.csv, summary.csv, annual.csv, "
+               "manifest.json)\n", out);
         printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
                res.citizen_weeks_per_second);
         if (a.profile)
@@ -660,8 +666,8 @@ static int S_cmd_compare(int argc, char **argv)
                 out);
     } else {
         S_print_compare(out);
-        printf("placesim: results in %s (report.html, compare.csv, series.csv, "
-               "resilience_summary.csv, manifest.json)\n", out);
+        printf("placesim: results in %s (report.html, compare.csv, costs.csv, series.csv, "
+               "resilience.csv, resilience_summary.csv, manifest.json)\n", out);
         printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
                res.citizen_weeks_per_second);
     }

@@ -199,8 +199,10 @@ static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type
                     loss[r] = res.loss;
                     recovered += res.recovered;
                     ttr[r] = res.recovered ? res.time_to_recover : -1;
-                    fprintf(per_rep, "%s,%s,%d,%s,%zu", arms[a].name, iv->label, iv->at,
-                            c->metric_names[m], r);
+                    ps_write_csv_field(per_rep, arms[a].name);
+                    fputc(',', per_rep);
+                    ps_write_csv_field(per_rep, iv->label);
+                    fprintf(per_rep, ",%d,%s,%zu", iv->at, c->metric_names[m], r);
                     S_csv_double(per_rep, res.baseline);
                     S_csv_double(per_rep, res.drawdown);
                     fprintf(per_rep, ",%s,", res.recovered ? "yes" : "no");
@@ -220,8 +222,10 @@ static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type
                         times[q] = times[q - 1];
                         times[q - 1] = t;
                     }
-                fprintf(summary, "%s,%s,%d,%s,%zu", arms[a].name, iv->label, iv->at,
-                        c->metric_names[m], c->reps);
+                ps_write_csv_field(summary, arms[a].name);
+                fputc(',', summary);
+                ps_write_csv_field(summary, iv->label);
+                fprintf(summary, ",%d,%s,%zu", iv->at, c->metric_names[m], c->reps);
                 S_csv_double(summary, di.mean);
                 S_csv_double(summary, di.lo);
                 S_csv_double(summary, di.hi);
@@ -398,7 +402,8 @@ int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
     for (size_t a = 0; a < n_arms; a++)
         for (size_t r = 0; r < c.reps; r++)
             for (size_t w = 0; w <= c.weeks; w++) {
-                fprintf(series.fp, "%s,%zu,%zu", arms[a].name, r, w);
+                ps_write_csv_field(series.fp, arms[a].name);
+                fprintf(series.fp, ",%zu,%zu", r, w);
                 const double *row = ps_compare_at(&c, a, r, w);
                 for (size_t m = 0; m < c.n_metrics; m++) S_csv_double(series.fp, row[m]);
                 fputc('\n', series.fp);

@@ -100,3 +100,18 @@ void ps_write_double(FILE *fp, double v)
     else
         fprintf(fp, "%.10g", v);
 }
+
+void ps_write_csv_field(FILE *fp, const char *text)
+{
+    if (!text) text = "";
+    if (!strpbrk(text, ",\"\n\r")) {
+        fputs(text, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *text; text++) {
+        if (*text == '"') fputc('"', fp);
+        fputc(*text, fp);
+    }
+    fputc('"', fp);
+}

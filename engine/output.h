@@ -30,4 +30,8 @@ void ps_outfile_abandon(ps_outfile *f);
  * "nan" for a missing value. */
 void ps_write_double(FILE *fp, double v);
 
+/* Writes a text field for CSV: quoted (with quotes doubled) when it holds a
+ * comma, a quote or a line break. */
+void ps_write_csv_field(FILE *fp, const char *text);
+
 #endif

@@ -6,6 +6,7 @@
  *                                          actors[id=police].preconditions.H
  *                                          actors[all].influence
  *   a precondition (a forcing on p)        preconditions.C   (all actors)
+ *   its institutional level (p0)           anchors.C, actors[kind=statutory].anchors.C
  *   a link field                           links[from=a,to=b].trust, links[all].understanding
  *   a need hazard (a demand surge)         needs.housing.onset, needs[all].onset
  *
@@ -34,7 +35,8 @@ enum {
     T_PARAM, T_ACTOR, T_LINK, T_ONSET,
     SH_FUNDING_CUT, SH_DEMAND_SURGE, SH_LEADER_DEPARTURE, SH_SERVICE_CLOSURE, SH_NEW_ACTOR
 };
-enum { F_CAPACITY, F_INFLUENCE, F_P0 }; /* F_P0 + k: precondition k */
+/* F_P0 + k: precondition k; F_ANCHOR0 + k: its institutional level */
+enum { F_CAPACITY, F_INFLUENCE, F_P0, F_ANCHOR0 = F_P0 + SC_K };
 enum { LF_TRUST, LF_UNDERSTANDING };
 
 typedef struct sc_iv {
@@ -143,6 +145,11 @@ static int S_compile_target(const sc_place *pl, const ps_params *reg,
     char inner[256];
     const char *rest;
     const ps_param *p = ps_params_find(reg, t);
+    if (p && strcmp(t, "switches.single_front_door") == 0 && pl->front_door < 0) {
+        S_err(iv, "target", d, "%s",
+              "a single front door needs one actor with front_door = true, and none has it");
+        return -1;
+    }
     if (p) {
         h->kind = T_PARAM;
         h->offset = p->offset;
@@ -157,7 +164,7 @@ static int S_compile_target(const sc_place *pl, const ps_params *reg,
         }
         return 0;
     }
-    int all_pre = strncmp(t, "preconditions.", 14) == 0;
+    int all_pre = strncmp(t, "preconditions.", 14) == 0 || strncmp(t, "anchors.", 8) == 0;
     if (all_pre || (rest = S_bracket(t, "actors", inner, sizeof inner)) != NULL) {
         if (all_pre) {
             snprintf(inner, sizeof inner, "all");
@@ -181,9 +188,12 @@ static int S_compile_target(const sc_place *pl, const ps_params *reg,
         else if (strcmp(rest, "influence") == 0) h->field = F_INFLUENCE;
         else if (strncmp(rest, "preconditions.", 14) == 0 && S_precondition(rest + 14) >= 0)
             h->field = F_P0 + S_precondition(rest + 14);
+        else if (strncmp(rest, "anchors.", 8) == 0 && S_precondition(rest + 8) >= 0)
+            h->field = F_ANCHOR0 + S_precondition(rest + 8);
         else {
             S_err(iv, "target", d,
-                  "unknown actor field '%s' (capacity, influence or preconditions.A to .I)", rest);
+                  "unknown actor field '%s' (capacity, influence, preconditions.A to .I or "
+                  "anchors.A to .I)", rest);
             return -1;
         }
         return 0;
@@ -341,14 +351,26 @@ void *sc_intervention_compile(const void *place, const ps_params *reg,
                               const ps_intervention *iv, ps_diag *d)
 {
     const sc_place *pl = place;
-    static const char *const shock_keys[] = {"share", "selector", "factor", "domain", "actor"};
-    /* the common keys, plus the shocks' own */
+    /* the common keys (less op and value for a shock), plus the shock's own */
+    static const struct {
+        const char *shock;
+        const char *keys[2];
+    } own[] = {{"funding_cut", {"share", "selector"}},
+               {"demand_surge", {"factor", "domain"}},
+               {"leader_departure", {"actor", NULL}},
+               {"service_closure", {"actor", NULL}},
+               {"new_actor", {"actor", NULL}}};
     const char *known[32];
     size_t n = 0;
-    for (size_t k = 0; k < ps_timeline_n_common_keys && n < 32; k++)
-        known[n++] = ps_timeline_common_keys[k];
-    if (iv->shock)
-        for (size_t k = 0; k < 5; k++) known[n++] = shock_keys[k];
+    for (size_t k = 0; k < ps_timeline_n_common_keys && n < 30; k++) {
+        const char *key = ps_timeline_common_keys[k];
+        if (iv->shock && (strcmp(key, "op") == 0 || strcmp(key, "value") == 0)) continue;
+        if (!iv->shock && strcmp(key, "shock") == 0) continue;
+        known[n++] = key;
+    }
+    for (size_t k = 0; iv->shock && k < sizeof own / sizeof *own; k++)
+        if (strcmp(iv->shock, own[k].shock) == 0)
+            for (int j = 0; j < 2 && own[k].keys[j]; j++) known[n++] = own[k].keys[j];
     int before = d->count;
     ps_cfg_check_keys(iv->entry, known, n, d);
     sc_iv *h = calloc(1, sizeof *h);
@@ -441,6 +463,10 @@ static void S_apply_actor(sc_state *st, const ps_intervention *iv, const sc_iv *
         } else if (h->field == F_INFLUENCE) {
             double y = S_move(st, iv, (size_t)a, A->influence[a], from, to);
             A->influence[a] = y < 0 ? 0 : y;
+        } else if (h->field >= F_ANCHOR0) {
+            /* the institutional level the disposition is pulled back to */
+            int k = h->field - F_ANCHOR0;
+            A->p0[a][k] = sc_clamp01(S_move(st, iv, (size_t)a, A->p0[a][k], from, to));
         } else {
             int k = h->field - F_P0;
             A->p[a][k] = sc_clamp01(S_move(st, iv, (size_t)a, A->p[a][k], from, to));
