@@ -403,6 +403,27 @@ Test(facts, letting_go_offsets_a_statutory_cut, .timeout = 600)
 
 /* ---- 8. nothing diverges ----------------------------------------------------- */
 
+/* Resident memory of this process in pages (Linux). */
+static long S_resident_pages(void)
+{
+    FILE *fp = fopen("/proc/self/statm", "r");
+    long size = 0, resident = 0;
+    if (fp) {
+        if (fscanf(fp, "%ld %ld", &size, &resident) != 2) resident = 0;
+        fclose(fp);
+    }
+    return resident;
+}
+
+static long S_rss_at[2];
+
+static void S_soak_event(sc_state *st, int week, void *vctx)
+{
+    S_event(st, week, vctx);
+    if (week == 1000) S_rss_at[0] = S_resident_pages();
+    if (week == 9999) S_rss_at[1] = S_resident_pages();
+}
+
 Test(facts, nothing_diverges_over_10000_weeks, .timeout = 900)
 {
     const char *sets[] = {"population.size=3000", "run.weeks=10000", "run.warmup=0"};
@@ -418,6 +439,12 @@ Test(facts, nothing_diverges_over_10000_weeks, .timeout = 900)
     e.raise_k = P_H;
     e.raise = 0.5;
     e.raise_supporters = 1;
-    cr_expect_eq(tp_run(&tp, 0, S_event, &e, NULL, 1), 0, "a value left its range");
+    cr_expect_eq(tp_run(&tp, 0, S_soak_event, &e, NULL, 1), 0, "a value left its range");
+    /* memory stays flat: no growth between week 1,000 and week 10,000 beyond
+     * a few pages of buffers */
+    fprintf(stderr, "fact 8: resident pages at week 1000: %ld, at week 9999: %ld\n", S_rss_at[0],
+            S_rss_at[1]);
+    cr_expect(S_rss_at[0] > 0 && S_rss_at[1] <= S_rss_at[0] + 64,
+              "resident memory grew from %ld to %ld pages", S_rss_at[0], S_rss_at[1]);
     tp_free(&tp);
 }

@@ -267,6 +267,9 @@ typedef struct sc_state {
     double community_capacity;
     double phase_seconds[3]; /* needs, admission, actors (profiling) */
     gsl_rng *g;          /* serial draws of the actor pass, repositioned per draw */
+    gsl_rng **thread_g;  /* one per thread for newcomers' draws in the citizen pass */
+    void *rank;          /* admission's ranking buffer, kept between ticks */
+    size_t rank_cap;
     uint8_t *adj;        /* undirected adjacency bit matrix of actors */
     int adj_dirty;
     /* metrics of the last observed tick */

@@ -217,8 +217,8 @@ void sc_admission(sc_state *st)
     size_t n = st->reqs.n;
     if (n) qsort(rq, n, sizeof *rq, S_cmp_request);
 
-    S_ranked *rank = NULL;
-    size_t rank_cap = 0;
+    S_ranked *rank = st->rank;
+    size_t rank_cap = st->rank_cap;
     for (size_t lo = 0; lo < n;) {
         size_t hi = lo;
         while (hi < n && rq[hi].actor == rq[lo].actor) hi++;
@@ -259,7 +259,8 @@ void sc_admission(sc_state *st)
         }
         lo = hi;
     }
-    free(rank);
+    st->rank = rank; /* kept for the next tick: no allocation in steady state */
+    st->rank_cap = rank_cap;
 
     sc_referral *rf = st->refs.data;
     size_t nr = st->refs.n;

@@ -251,8 +251,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
 
     /* population turnover: an adult leaves, a new one arrives */
     if (u0 < P->turnover) {
-        if (!T->g) T->g = gsl_rng_alloc(ps_rng_philox);
-        if (T->g) S_init_citizen(st, i, T->g, S_TURNOVER, tick, 0);
+        S_init_citizen(st, i, T->g, S_TURNOVER, tick, 0);
         u0 = 0.999999999; /* no onset in the week of arrival */
     } else {
         u0 = (u0 - P->turnover) / (1 - P->turnover);
@@ -544,7 +543,7 @@ void sc_citizen_pass(sc_state *st)
         S_thread T = {&st->tally[tid], st->tl_actor + (size_t)tid * acap,
                       st->tl_link + (size_t)tid * lcap,
                       st->tl_hood + (size_t)tid * (size_t)st->pl->H,
-                      &st->req[tid], &st->ref[tid], NULL};
+                      &st->req[tid], &st->ref[tid], st->thread_g[tid]};
 #pragma omp for schedule(dynamic, 1)
         for (size_t ch = 0; ch < chunks; ch++) {
             size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
@@ -559,7 +558,6 @@ void sc_citizen_pass(sc_state *st)
                 S_citizen(st, i, &T);
             }
         }
-        if (T.g) gsl_rng_free(T.g);
     }
     /* combine: integer sums are exact in any order */
     sc_tally *sum = &st->sum;

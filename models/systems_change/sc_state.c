@@ -95,6 +95,11 @@ void sc_destroy(void *vs)
     free(st->adj);
     free(st->iv_base);
     if (st->g) gsl_rng_free(st->g);
+    if (st->thread_g)
+        for (int t = 0; t < st->threads; t++)
+            if (st->thread_g[t]) gsl_rng_free(st->thread_g[t]);
+    free(st->thread_g);
+    free(st->rank);
     free(st);
 }
 
@@ -215,6 +220,11 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     st->adj_dirty = 1;
     st->g = gsl_rng_alloc(ps_rng_philox);
     if (!st->g) goto nomem;
+    /* no allocation in the tick loop: the citizen pass's generators exist
+     * from the start */
+    ALLOC(st->thread_g, st->threads);
+    for (int t = 0; t < st->threads; t++)
+        if (!(st->thread_g[t] = gsl_rng_alloc(ps_rng_philox))) goto nomem;
 
     sc_citizens_init(st);
     sc_actor_snapshot(st);
