@@ -51,6 +51,8 @@ static void S_usage_run(FILE *fp)
 {
     fputs("usage: placesim run SCENARIO [--reps N] [--seed S] [--threads T]\n"
           "                    [--out DIR] [--overwrite] [--quiet] [--profile]\n"
+          "                    [--policy FILE] [--force-memory]\n"
+          "                    [--snapshot-at WEEK FILE | --from FILE]\n"
           "                    [--set path=value]...\n"
           "\n"
           "Runs N replications of the scenario and writes to DIR:\n"
@@ -59,6 +61,8 @@ static void S_usage_run(FILE *fp)
           "  annual.csv     per replication and year: contact overlap of housing,\n"
           "                 substance-use and offending needs\n"
           "  manifest.json  version, scenario hash, seed, threads, timings\n"
+          "  report.html    a self-contained report, with radar.svg, outcomes.svg and\n"
+          "                 resilience.svg\n"
           "\n"
           "  --reps N         replications (default: run.replications in the file, else 1)\n"
           "  --seed S         seed (default: run.seed, else 1)\n"
@@ -92,7 +96,7 @@ static void S_usage_compare(FILE *fp)
 {
     fputs("usage: placesim compare SCENARIO POLICY [--reps N] [--seed S] [--threads T]\n"
           "                        [--out DIR] [--overwrite] [--quiet] [--from SNAPSHOT]\n"
-          "                        [--set path=value]...\n"
+          "                        [--force-memory] [--set path=value]...\n"
           "\n"
           "Runs the scenario as it is (the baseline) and with the policy file applied,\n"
           "with common random numbers: replication r of both arms shares its random\n"
@@ -103,6 +107,8 @@ static void S_usage_compare(FILE *fp)
           "                          interval, the paired difference with its 95 %\n"
           "                          t-interval, and the share of replications in which\n"
           "                          the policy was better ('all' = mean over the horizon)\n"
+          "  costs.csv               discounted cost totals per arm and their paired\n"
+          "                          difference with its 95 % interval\n"
           "  series.csv              arm, replication, week, one column per metric\n"
           "  resilience.csv          per shock, metric and replication: drawdown, time to\n"
           "                          recover (or not recovered), resilience loss\n"
@@ -607,6 +613,12 @@ static int S_cmd_compare(int argc, char **argv)
     S_args a;
     if (S_parse(argc, argv, &a, 2) != 0) {
         S_usage_compare(stderr);
+        S_free_args(&a);
+        return 2;
+    }
+    if (!a.help && (a.policy || a.profile)) {
+        fprintf(stderr, "placesim: compare takes the policy as its second argument and has no "
+                        "--profile\n");
         S_free_args(&a);
         return 2;
     }

@@ -457,11 +457,15 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
 
     size_t mt = S_find(c, "trust_density"), mh = S_find(c, "P_H");
     fputs("<h2>Resilience</h2>\n<p>Trust between organisations and their resilience (H) over "
-          "time; dashed red lines mark each dated intervention or shock. "
-          "resilience_summary.csv gives the drawdown, time to recover and resilience loss of "
-          "every shock per arm.</p>\n", html);
+          "time; dashed red lines mark each dated intervention or shock.", html);
+    fputs(n_arms > 1 ? " resilience_summary.csv gives the drawdown, time to recover and "
+                       "resilience loss of every shock per arm.</p>\n"
+                     : " Compare against a baseline (placesim compare) for the drawdown, time to "
+                       "recover and resilience loss of each shock.</p>\n",
+          html);
     if (mt != (size_t)-1 && mh != (size_t)-1) {
         S_series s[8];
+        memset(s, 0, sizeof s);
         size_t ns = 0;
         for (size_t a = 0; a < n_arms && a < 2; a++) {
             for (int q = 0; q < 2; q++) {
@@ -523,9 +527,12 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
         double rate = type->discount_rate ? type->discount_rate(arms[0].place) : 0.035;
         fprintf(html, "<h2>Cost</h2>\n<p>Totals over the %zu weeks in pounds, discounted at "
                       "%.1f %% a year (unit costs: see the scenario's costs group; the "
-                      "defaults are illustrative).</p>\n<table><tr><th>cost</th><th>baseline</th>"
-                      "<th>policy</th><th>difference (95 %% interval)</th></tr>\n",
+                      "defaults are illustrative).</p>\n",
                 c->weeks, 100 * rate);
+        fputs(n_arms > 1 ? "<table><tr><th>cost</th><th>baseline</th><th>policy</th>"
+                           "<th>difference (95 % interval)</th></tr>\n"
+                         : "<table><tr><th>cost</th><th>total</th><th>95 % interval</th></tr>\n",
+              html);
         for (size_t k = 0; k < type->n_cost_metrics; k++) {
             size_t m = S_find(c, type->cost_metrics[k]);
             if (m == (size_t)-1) continue;
@@ -537,14 +544,22 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
                         pd = ps_paired_ci(x, y, c->reps);
             fputs("<tr><td>", html);
             S_escape(html, c->metric_names[m]);
-            fprintf(html, "</td><td>&pound;%.4g m</td><td>&pound;%.4g m</td>"
-                          "<td>%+.3g m (%+.3g to %+.3g)</td></tr>\n",
-                    bx.mean / 1e6, by.mean / 1e6, pd.mean / 1e6, pd.lo / 1e6, pd.hi / 1e6);
+            if (n_arms > 1)
+                fprintf(html, "</td><td>&pound;%.4g m</td><td>&pound;%.4g m</td>"
+                              "<td>%+.3g m (%+.3g to %+.3g)</td></tr>\n",
+                        bx.mean / 1e6, by.mean / 1e6, pd.mean / 1e6, pd.lo / 1e6, pd.hi / 1e6);
+            else
+                fprintf(html, "</td><td>&pound;%.4g m</td><td>&pound;%.4g m to &pound;%.4g m</td>"
+                              "</tr>\n",
+                        bx.mean / 1e6, bx.lo / 1e6, bx.hi / 1e6);
         }
         fputs("</table>\n", html);
     }
-    fputs("<p>Every number here comes from compare.csv, costs.csv, series.csv and "
-          "resilience_summary.csv beside this report.</p>\n</body></html>\n", html);
+    fputs(n_arms > 1 ? "<p>Every number here comes from compare.csv, costs.csv, series.csv and "
+                       "resilience_summary.csv beside this report.</p>\n</body></html>\n"
+                     : "<p>Every number here comes from series.csv and summary.csv beside this "
+                       "report.</p>\n</body></html>\n",
+          html);
     for (int f = 0; f < 5 && rc == 0; f++)
         if (out[f].fp && ps_outfile_commit(&out[f], d) != 0) rc = -1;
 done:

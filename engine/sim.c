@@ -136,7 +136,14 @@ static int S_replicate(const ps_model_type *type, const void *place,
                          (size_t)(snap_week + 1) * nm;
         bad = bad || fread(&ny, sizeof ny, 1, fp) != 1 || ny < 0 || (size_t)ny > n_years_max;
         bad = bad || (ny && fread(years, sizeof *years, (size_t)ny * na, fp) != (size_t)ny * na);
-        bad = bad || fread(&niv, sizeof niv, 1, fp) != 1 || niv < 0 || (size_t)niv > n_iv;
+        bad = bad || fread(&niv, sizeof niv, 1, fp) != 1 || niv < 0;
+        if (!bad && (size_t)niv > n_iv) {
+            ps_diag_add(d, PS_ERR_INPUT, from->path, 0, "--from",
+                        "the snapshot was made with %d interventions and this run has %zu: "
+                        "branch from it with the same scenario (and no --policy), then add the "
+                        "policy", (int)niv, n_iv);
+            bad = 1;
+        }
         double *saved = calloc(2 * (size_t)(niv > 0 ? niv : 0) + 1, sizeof *saved);
         bad = bad || !saved ||
               (niv && fread(saved, sizeof *saved, 2 * (size_t)niv, fp) != 2 * (size_t)niv);

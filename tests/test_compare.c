@@ -347,6 +347,17 @@ Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout =
     snprintf(a, sizeof a, "%s/b.txt", dir);
     snprintf(b, sizeof b, "%s/w.txt", dir);
     cr_expect(S_same_file(a, b), "the branched baseline differs from the whole run");
+    /* a parameter override takes effect in a branched run */
+    snprintf(cmd, sizeof cmd,
+             "%s compare configs/coventry.cfg tests/data/policies/faster_growth.cfg %s --from "
+             "%s/w40.snap --out %s/growth >/dev/null && "
+             "grep '^Faster growth,0,104,' %s/growth/series.csv | cut -d, -f4- > %s/g1.txt && "
+             "grep '^baseline,0,104,' %s/growth/series.csv | cut -d, -f4- > %s/g0.txt",
+             PLACESIM_BINARY, S, dir, dir, dir, dir, dir, dir);
+    cr_assert_eq(S_sh(cmd), 0);
+    snprintf(a, sizeof a, "%s/g0.txt", dir);
+    snprintf(b, sizeof b, "%s/g1.txt", dir);
+    cr_expect(!S_same_file(a, b), "the override changed nothing after the snapshot");
     /* a snapshot of another seed, or a policy dated before it, is refused */
     snprintf(cmd, sizeof cmd, "%s run configs/coventry.cfg %s --seed 99 --from %s/w40.snap "
                               "--out %s/x 2>%s/err.txt >/dev/null",

@@ -100,7 +100,7 @@ int sc_declare(ps_params *reg)
     I("switches.follow_up_weeks", follow_up_weeks, 26, 0, 250, "weeks",
       "follow-up window after a case closes");
     B("switches.single_front_door", single_front_door, 0,
-      "every request goes to the front-door actor");
+      "every new case goes to the front-door actor, which refers the rest");
     B("switches.information_sharing", information_sharing, 0,
       "information always travels with a warm referral");
     D("volunteers.assets", volunteer_assets, 0.6, 0, 1, "share",

@@ -24,6 +24,43 @@ static void S_move(S_io *io, void *p, size_t size, size_t count)
 
 #define MOVE(io, ptr, count) S_move(io, (void *)(ptr), sizeof *(ptr), (size_t)(count))
 
+/* Every parameter whose value in this place differs from the place the
+ * snapshot was made with moves by that difference in the restored state
+ * (which may carry changes of the timeline on top of the place's values). */
+static void S_apply_overrides(sc_state *st, const sc_params *saved)
+{
+    ps_params *reg = ps_params_create();
+    if (!reg || sc_declare(reg) != 0) {
+        ps_params_free(reg);
+        return;
+    }
+    const char *now = (const char *)&st->pl->prm, *was = (const char *)saved;
+    char *state = (char *)&st->prm_local;
+    for (size_t i = 0; i < ps_params_count(reg); i++) {
+        const ps_param *p = ps_params_at(reg, i);
+        if (p->type == PS_PARAM_DOUBLE) {
+            double a, b, x;
+            memcpy(&a, now + p->offset, sizeof a);
+            memcpy(&b, was + p->offset, sizeof b);
+            if (a == b) continue;
+            memcpy(&x, state + p->offset, sizeof x);
+            x += a - b;
+            x = x < p->min ? p->min : (x > p->max ? p->max : x);
+            memcpy(state + p->offset, &x, sizeof x);
+        } else {
+            int a, b, x;
+            memcpy(&a, now + p->offset, sizeof a);
+            memcpy(&b, was + p->offset, sizeof b);
+            if (a == b) continue;
+            memcpy(&x, state + p->offset, sizeof x);
+            x += a - b;
+            x = x < (int)p->min ? (int)p->min : (x > (int)p->max ? (int)p->max : x);
+            memcpy(state + p->offset, &x, sizeof x);
+        }
+    }
+    ps_params_free(reg);
+}
+
 static void S_transfer(S_io *io, sc_state *st)
 {
     sc_citizens *c = &st->c;
@@ -102,6 +139,12 @@ static void S_transfer(S_io *io, sc_state *st)
     MOVE(io, st->hood_pop, H);
     MOVE(io, st->surge, SC_MAX_DOMAINS);
     MOVE(io, &st->prm_local, 1);
+    /* the place's own parameters when the snapshot was made, so that a run
+     * branched with other parameters (a policy's set list, --set) applies
+     * its differences on top of the restored state */
+    sc_params place_prm = st->pl->prm;
+    MOVE(io, &place_prm, 1);
+    if (!io->writing && !io->bad) S_apply_overrides(st, &place_prm);
     MOVE(io, &st->sum, 1);
     MOVE(io, &st->turned_away_tick, 1);
     MOVE(io, &st->admitted_tick, 1);
