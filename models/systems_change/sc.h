@@ -315,9 +315,11 @@ void sc_actor_pass(sc_state *st);
 void sc_actor_snapshot(sc_state *st);
 double sc_system_index(const sc_state *st, int k, int system);
 double sc_statutory_index(const sc_state *st, int k);
-double sc_trust_density(const sc_state *st);
+/* system -1: the whole place; else links with both ends in that system */
+double sc_trust_density(const sc_state *st, int system);
 double sc_convening(sc_state *st, int a, int b);
-double sc_leadership_entropy(const sc_state *st);
+/* normalised Shannon entropy of influence, among a system's actors or all */
+double sc_leadership_entropy(const sc_state *st, int system);
 
 /* sc_interventions.c */
 void *sc_intervention_compile(const void *place, const ps_params *reg,

@@ -54,34 +54,39 @@ double sc_statutory_index(const sc_state *st, int k)
     return den > 0 ? num / den : 0;
 }
 
-double sc_trust_density(const sc_state *st)
+static int S_in(const sc_actors *A, int a, int system)
+{
+    return A->alive[a] && (system < 0 || A->system[a] == system);
+}
+
+double sc_trust_density(const sc_state *st, int system)
 {
     const sc_links *l = &st->l;
     double s = 0;
     int n = 0;
     for (int k = 0; k < l->n; k++) {
-        if (!st->a.alive[l->from[k]] || !st->a.alive[l->to[k]]) continue;
+        if (!S_in(&st->a, l->from[k], system) || !S_in(&st->a, l->to[k], system)) continue;
         s += l->trust[k] * l->und[k];
         n++;
     }
-    return n ? s / n : 0;
+    return n ? s / n : (system < 0 ? 0 : NAN);
 }
 
-double sc_leadership_entropy(const sc_state *st)
+double sc_leadership_entropy(const sc_state *st, int system)
 {
     const sc_actors *A = &st->a;
     double h = 0, total = 0;
     int n = 0;
     for (int a = 0; a < A->n; a++)
-        if (A->alive[a]) {
+        if (S_in(A, a, system)) {
             n++;
             total += A->influence[a];
         }
     for (int a = 0; a < A->n && total > 0; a++) {
         double l = A->influence[a] / total;
-        if (A->alive[a] && l > 0) h -= l * log(l);
+        if (S_in(A, a, system) && l > 0) h -= l * log(l);
     }
-    return n > 1 ? h / log((double)n) : 0;
+    return n > 1 ? h / log((double)n) : (system < 0 ? 0 : NAN);
 }
 
 static int S_adj(const sc_state *st, int a, int b)

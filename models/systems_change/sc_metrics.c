@@ -32,18 +32,24 @@ static const char *const S_annual[] = {
     "housing_offending", "substance_offending", "all_three", "any_of_three",
     "two_or_more", "population"};
 
+/* Per system label: its nine indices, trust density and leadership
+ * entropy, as "P_A.housing", "trust_density.housing" ... */
+#define S_PER_SYSTEM (SC_K + 2)
+
 int sc_build_metric_names(sc_place *pl)
 {
-    size_t n = S_N_BASE + (size_t)pl->S * SC_K;
+    size_t n = S_N_BASE + (size_t)pl->S * S_PER_SYSTEM;
     pl->metric_names = calloc(n, sizeof *pl->metric_names);
-    pl->metric_name_buf = calloc((size_t)pl->S * SC_K + 1, 48);
+    pl->metric_name_buf = calloc((size_t)pl->S * S_PER_SYSTEM + 1, 64);
     if (!pl->metric_names || !pl->metric_name_buf) return -1;
     for (size_t i = 0; i < S_N_BASE; i++) pl->metric_names[i] = S_base_names[i];
     for (int s = 0; s < pl->S; s++)
-        for (int k = 0; k < SC_K; k++) {
-            char *slot = pl->metric_name_buf + (size_t)(s * SC_K + k) * 48;
-            snprintf(slot, 48, "P_%c.%s", 'A' + k, pl->system_name[s]);
-            pl->metric_names[S_N_BASE + (size_t)(s * SC_K + k)] = slot;
+        for (int k = 0; k < S_PER_SYSTEM; k++) {
+            char *slot = pl->metric_name_buf + (size_t)(s * S_PER_SYSTEM + k) * 64;
+            if (k < SC_K) snprintf(slot, 64, "P_%c.%s", 'A' + k, pl->system_name[s]);
+            else if (k == SC_K) snprintf(slot, 64, "trust_density.%s", pl->system_name[s]);
+            else snprintf(slot, 64, "leadership_entropy.%s", pl->system_name[s]);
+            pl->metric_names[S_N_BASE + (size_t)(s * S_PER_SYSTEM + k)] = slot;
         }
     pl->n_metrics = n;
     return 0;
@@ -66,8 +72,8 @@ void sc_observe(const void *vs, double *row)
     double n = (double)t->citizens;
     int m = 0;
     for (int k = 0; k < SC_K; k++) row[m++] = sc_system_index(st, k, -1);
-    row[m++] = sc_trust_density(st);
-    row[m++] = sc_leadership_entropy(st);
+    row[m++] = sc_trust_density(st, -1);
+    row[m++] = sc_leadership_entropy(st, -1);
     int64_t needs = t->with_needs[1] + t->with_needs[2] + t->with_needs[3];
     row[m++] = S_ratio(ps_unfixed(t->wb_sum_all), n);
     row[m++] = S_ratio(ps_unfixed(t->wb_sum_needs), (double)needs);
@@ -131,8 +137,11 @@ void sc_observe(const void *vs, double *row)
     row[m++] = cost_cases;
     row[m++] = cost_crisis;
     row[m++] = cost_cases + cost_crisis;
-    for (int s = 0; s < st->pl->S; s++)
+    for (int s = 0; s < st->pl->S; s++) {
         for (int k = 0; k < SC_K; k++) row[m++] = sc_system_index(st, k, s);
+        row[m++] = sc_trust_density(st, s);
+        row[m++] = sc_leadership_entropy(st, s);
+    }
 }
 
 size_t sc_annual_names(const void *place, const char *const **names)
