@@ -75,11 +75,15 @@ static void S_csv_double(FILE *fp, double v)
     ps_write_double(fp, v);
 }
 
-/* The value of metric m in (arm, rep) at a summary point: a week, or the
- * mean over weeks 1..W when week < 0. */
-static double S_point(const ps_compare_data *c, size_t arm, size_t rep, int week, size_t m)
+static void S_csv_interval(FILE *fp, ps_interval iv)
 {
-    if (week >= 0) return ps_compare_at(c, arm, rep, (size_t)week)[m];
+    S_csv_double(fp, iv.mean);
+    S_csv_double(fp, iv.lo);
+    S_csv_double(fp, iv.hi);
+}
+
+double ps_compare_horizon_mean(const ps_compare_data *c, size_t arm, size_t rep, size_t m)
+{
     double s = 0;
     size_t k = 0;
     for (size_t w = 1; w <= c->weeks; w++) {
@@ -90,6 +94,14 @@ static double S_point(const ps_compare_data *c, size_t arm, size_t rep, int week
         }
     }
     return k ? s / (double)k : NAN;
+}
+
+/* The value of metric m in (arm, rep) at a summary point: a week, or the
+ * mean over weeks 1..W when week < 0. */
+static double S_point(const ps_compare_data *c, size_t arm, size_t rep, int week, size_t m)
+{
+    return week >= 0 ? ps_compare_at(c, arm, rep, (size_t)week)[m]
+                     : ps_compare_horizon_mean(c, arm, rep, m);
 }
 
 static void S_write_compare(FILE *fp, const ps_model_type *type, const void *place,
@@ -121,15 +133,9 @@ static void S_write_compare(FILE *fp, const ps_model_type *type, const void *pla
             ps_interval pd = ps_paired_ci(x, y, c->reps), ud = ps_unpaired_ci(x, y, c->reps);
             if (week < 0) fprintf(fp, "%s,all,%d", c->metric_names[m], dir);
             else fprintf(fp, "%s,%d,%d", c->metric_names[m], week, dir);
-            S_csv_double(fp, bx.mean);
-            S_csv_double(fp, bx.lo);
-            S_csv_double(fp, bx.hi);
-            S_csv_double(fp, by.mean);
-            S_csv_double(fp, by.lo);
-            S_csv_double(fp, by.hi);
-            S_csv_double(fp, pd.mean);
-            S_csv_double(fp, pd.lo);
-            S_csv_double(fp, pd.hi);
+            S_csv_interval(fp, bx);
+            S_csv_interval(fp, by);
+            S_csv_interval(fp, pd);
             S_csv_double(fp, ud.lo);
             S_csv_double(fp, ud.hi);
             S_csv_double(fp, dir && pairs ? (double)better / (double)pairs : NAN);
@@ -226,12 +232,8 @@ static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type
                 fputc(',', summary);
                 ps_write_csv_field(summary, iv->label);
                 fprintf(summary, ",%d,%s,%zu", iv->at, c->metric_names[m], c->reps);
-                S_csv_double(summary, di.mean);
-                S_csv_double(summary, di.lo);
-                S_csv_double(summary, di.hi);
-                S_csv_double(summary, li.mean);
-                S_csv_double(summary, li.lo);
-                S_csv_double(summary, li.hi);
+                S_csv_interval(summary, di);
+                S_csv_interval(summary, li);
                 fprintf(summary, ",%d of %zu,", recovered, c->reps);
                 if (nt) fprintf(summary, "%g", nt % 2 ? times[nt / 2] : 0.5 * (times[nt / 2 - 1] + times[nt / 2]));
                 else fputs("none recovered", summary);
@@ -265,9 +267,7 @@ static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type
                         break;
                     }
                 }
-                S_csv_double(summary, diff.mean);
-                S_csv_double(summary, diff.lo);
-                S_csv_double(summary, diff.hi);
+                S_csv_interval(summary, diff);
                 fputc('\n', summary);
             }
         }
@@ -309,15 +309,9 @@ static void S_write_costs(FILE *fp, const ps_model_type *type, const void *place
                     pd = ps_paired_ci(x, y, c->reps);
         fprintf(fp, "%s", c->metric_names[m]);
         S_csv_double(fp, rate);
-        S_csv_double(fp, bx.mean);
-        S_csv_double(fp, bx.lo);
-        S_csv_double(fp, bx.hi);
-        S_csv_double(fp, by.mean);
-        S_csv_double(fp, by.lo);
-        S_csv_double(fp, by.hi);
-        S_csv_double(fp, pd.mean);
-        S_csv_double(fp, pd.lo);
-        S_csv_double(fp, pd.hi);
+        S_csv_interval(fp, bx);
+        S_csv_interval(fp, by);
+        S_csv_interval(fp, pd);
         fputc('\n', fp);
     }
     free(x);

@@ -38,6 +38,9 @@ static inline double *ps_compare_at(const ps_compare_data *c, size_t arm, size_t
     return c->rows + ((arm * c->reps + rep) * (c->weeks + 1) + week) * c->n_metrics;
 }
 
+/* The mean of metric m over weeks 1..W in (arm, rep), NaN weeks skipped. */
+double ps_compare_horizon_mean(const ps_compare_data *c, size_t arm, size_t rep, size_t m);
+
 /* The discounted total over weeks 1..W of weekly metric m in (arm, rep):
  * week w counts (1 + rate)^-((w - 1) / 52). */
 double ps_compare_discounted_total(const ps_compare_data *c, size_t arm, size_t rep, size_t m,

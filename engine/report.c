@@ -254,20 +254,6 @@ static void S_difference(const ps_compare_data *c, size_t m, double *mean, doubl
     }
 }
 
-static double S_overall(const ps_compare_data *c, size_t a, size_t r, size_t m)
-{
-    double s = 0;
-    size_t k = 0;
-    for (size_t w = 1; w <= c->weeks; w++) {
-        double v = ps_compare_at(c, a, r, w)[m];
-        if (!isnan(v)) {
-            s += v;
-            k++;
-        }
-    }
-    return k ? s / (double)k : NAN;
-}
-
 typedef struct {
     const char *metric, *plain, *unit;
     double scale;
@@ -294,7 +280,7 @@ static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_arm *arms
     for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
         size_t m = S_find(c, S_headlines[h].metric);
         if (m == (size_t)-1) continue;
-        for (size_t r = 0; r < c->reps; r++) x[r] = S_overall(c, 0, r, m);
+        for (size_t r = 0; r < c->reps; r++) x[r] = ps_compare_horizon_mean(c, 0, r, m);
         ps_interval iv = ps_mean_ci(x, c->reps);
         double k = S_headlines[h].scale;
         fprintf(fp, "%s%s was %.3g %s", said ? "; " : "", S_headlines[h].plain, k * iv.mean,
@@ -326,8 +312,8 @@ static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *t
         size_t better = 0;
         int dir = type->metric_direction ? type->metric_direction(arms[0].place, m) : 0;
         for (size_t r = 0; r < c->reps; r++) {
-            x[r] = S_overall(c, 0, r, m);
-            y[r] = S_overall(c, 1, r, m);
+            x[r] = ps_compare_horizon_mean(c, 0, r, m);
+            y[r] = ps_compare_horizon_mean(c, 1, r, m);
             better += dir * (y[r] - x[r]) > 0;
         }
         ps_interval iv = ps_paired_ci(x, y, c->reps);
