@@ -133,6 +133,24 @@ Test(interventions, a_dormant_actor_arrives_with_new_actor, .timeout = 120)
     S_free(&arm);
 }
 
+Test(interventions, a_closed_actor_does_not_come_back, .timeout = 120)
+{
+    const char *sets[] = {SMALL};
+    S_arm arm;
+    S_load(&arm, "tests/data/policies/reopen_closed.cfg", sets, 3);
+    size_t nm = arm.place->n_metrics, ma = S_metric(arm.place, "actors_active");
+    double *rows = calloc(105 * nm, sizeof *rows);
+    ps_diag d;
+    ps_diag_init(&d);
+    cr_assert_eq(ps_sim_replication(&sc_model_type, arm.place, &arm.scen.run, &arm.tl, 0, rows,
+                                    NULL, &d), 0);
+    double n0 = rows[20 * nm + ma], n1 = rows[21 * nm + ma], n2 = rows[31 * nm + ma],
+           n3 = rows[41 * nm + ma];
+    cr_expect(n1 == n0 + 1 && n2 == n0 && n3 == n0, "actors: %g, %g, %g, %g", n0, n1, n2, n3);
+    free(rows);
+    S_free(&arm);
+}
+
 Test(compare, paired_interval_is_narrower_than_unpaired, .timeout = 300)
 {
     const char *sets[] = {"population.size=20000", "run.weeks=104", "run.warmup=52",

@@ -145,6 +145,7 @@ typedef struct sc_actors {
     int n, cap_n;        /* active slots, allocated slots */
     int n_new;           /* community actors that appeared */
     uint8_t *alive;
+    uint8_t *left;       /* it has left (departure or closure): it does not come back */
     int *kind, *role, *system, *hood;
     uint32_t *domains;
     double *budget;      /* base capacity after cuts and commissioning */

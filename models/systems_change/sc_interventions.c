@@ -524,7 +524,7 @@ void sc_intervention_apply(void *vs, const ps_intervention *iv, double from, dou
         break;
     }
     case SH_NEW_ACTOR:
-        if (from == 0 && to > 0 && !st->a.alive[h->actor]) {
+        if (from == 0 && to > 0 && !st->a.alive[h->actor] && !st->a.left[h->actor]) {
             st->a.alive[h->actor] = 1;
             st->a.influence[h->actor] = st->a.influence0[h->actor];
             st->adj_dirty = 1;

@@ -21,6 +21,7 @@ void sc_actor_depart(sc_state *st, int actor)
     sc_actors *A = &st->a;
     if (actor < 0 || actor >= A->n || !A->alive[actor]) return;
     A->alive[actor] = 0;
+    A->left[actor] = 1;
     A->influence[actor] = 0; /* a vacuum the others fill over time */
     sc_links *l = &st->l;
     int k = 0;

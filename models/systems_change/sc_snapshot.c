@@ -8,6 +8,9 @@
 
 #include "sc.h"
 
+/* raised whenever the fields below change */
+#define SC_SNAPSHOT_FORMAT 2
+
 /* one direction of the transfer, so saving and restoring list the same
  * fields in the same order */
 typedef struct {
@@ -65,10 +68,11 @@ static void S_transfer(S_io *io, sc_state *st)
 {
     sc_citizens *c = &st->c;
     size_t n = c->n, D = (size_t)c->D;
-    uint64_t check[3] = {n, D, (uint64_t)st->a.cap_n};
-    uint64_t seen[3];
+    /* the layout below, and the sizes it depends on */
+    uint64_t check[4] = {SC_SNAPSHOT_FORMAT, n, D, (uint64_t)st->a.cap_n};
+    uint64_t seen[4];
     memcpy(seen, check, sizeof seen);
-    MOVE(io, seen, 3);
+    MOVE(io, seen, 4);
     if (!io->writing && memcmp(seen, check, sizeof seen) != 0) io->bad = 1;
     MOVE(io, &st->tick, 1);
     MOVE(io, &st->week, 1);
@@ -95,6 +99,7 @@ static void S_transfer(S_io *io, sc_state *st)
     MOVE(io, &A->n, 1);
     MOVE(io, &A->n_new, 1);
     MOVE(io, A->alive, an);
+    MOVE(io, A->left, an);
     MOVE(io, A->kind, an);
     MOVE(io, A->role, an);
     MOVE(io, A->system, an);

@@ -71,7 +71,7 @@ void sc_destroy(void *vs)
     free(c->handoffs); free(c->max_needs); free(c->year_mask); free(c->hood);
     free(c->relapse); free(c->lead); free(c->partner); free(c->episode_tick); free(c->told);
     sc_actors *a = &st->a;
-    free(a->alive); free(a->kind); free(a->role); free(a->system); free(a->hood);
+    free(a->alive); free(a->left); free(a->kind); free(a->role); free(a->system); free(a->hood);
     free(a->domains); free(a->budget); free(a->visibility); free(a->influence0); free(a->capacity); free(a->values);
     free(a->p); free(a->p0); free(a->p_next); free(a->influence); free(a->perf);
     free(a->asp); free(a->rej); free(a->cut); free(a->stress); free(a->avail);
@@ -152,7 +152,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     int cap_n = pl->A + pl->prm.max_new_actors;
     a->n = pl->A;
     a->cap_n = cap_n;
-    ALLOC(a->alive, cap_n); ALLOC(a->kind, cap_n); ALLOC(a->role, cap_n);
+    ALLOC(a->alive, cap_n); ALLOC(a->left, cap_n); ALLOC(a->kind, cap_n); ALLOC(a->role, cap_n);
     ALLOC(a->system, cap_n); ALLOC(a->hood, cap_n); ALLOC(a->domains, cap_n);
     ALLOC(a->budget, cap_n); ALLOC(a->visibility, cap_n); ALLOC(a->influence0, cap_n); ALLOC(a->capacity, cap_n); ALLOC(a->values, cap_n);
     ALLOC(a->p, cap_n); ALLOC(a->p0, cap_n); ALLOC(a->p_next, cap_n);
