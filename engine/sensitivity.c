@@ -33,6 +33,19 @@ static double S_u(S_uniforms *u)
     return ps_rng_u01(u->buf[u->pos++]);
 }
 
+/* perm = a uniformly random permutation of 0..n-1 (Fisher-Yates). */
+static void S_permutation(size_t *perm, size_t n, S_uniforms *u)
+{
+    for (size_t j = 0; j < n; j++) perm[j] = j;
+    for (size_t j = n; j > 1; j--) {
+        size_t r = (size_t)(S_u(u) * (double)j);
+        if (r >= j) r = j - 1;
+        size_t t = perm[j - 1];
+        perm[j - 1] = perm[r];
+        perm[r] = t;
+    }
+}
+
 int ps_design_points(enum ps_design_kind kind, size_t n, size_t dim, uint64_t seed, double *x)
 {
     if (kind == PS_DESIGN_SOBOL) {
@@ -56,14 +69,7 @@ int ps_design_points(enum ps_design_kind kind, size_t n, size_t dim, uint64_t se
     size_t *perm = malloc(n * sizeof *perm);
     if (!perm) return -1;
     for (size_t c = 0; c < dim; c++) {
-        for (size_t j = 0; j < n; j++) perm[j] = j;
-        for (size_t j = n; j > 1; j--) {
-            size_t r = (size_t)(S_u(&u) * (double)j);
-            if (r >= j) r = j - 1;
-            size_t t = perm[j - 1];
-            perm[j - 1] = perm[r];
-            perm[r] = t;
-        }
+        S_permutation(perm, n, &u);
         for (size_t j = 0; j < n; j++) x[j * dim + c] = ((double)perm[j] + S_u(&u)) / (double)n;
     }
     free(perm);
@@ -183,14 +189,7 @@ int ps_morris_design(size_t r, size_t k, int p, uint64_t seed, double *x, size_t
             base[c] = (double)l / (p - 1);
         }
         size_t *ord = order + t * k;
-        for (size_t c = 0; c < k; c++) ord[c] = c;
-        for (size_t c = k; c > 1; c--) {
-            size_t j = (size_t)(S_u(&u) * (double)c);
-            if (j >= c) j = c - 1;
-            size_t tmp = ord[c - 1];
-            ord[c - 1] = ord[j];
-            ord[j] = tmp;
-        }
+        S_permutation(ord, k, &u);
         for (size_t s = 0; s < k; s++) {
             memcpy(base + (s + 1) * k, base + s * k, k * sizeof *base);
             base[(s + 1) * k + ord[s]] += delta;
