@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "systems_change.h"
 
 static char S_tmp[256];
 
@@ -286,4 +287,37 @@ Test(run, sigint_stops_cleanly_and_leaves_nothing_that_looks_complete, .init = S
     cr_assert_not_null(err);
     cr_expect(strstr(err, "stopped by signal 2") != NULL, "message: %s", err);
     free(err);
+}
+
+Test(invariants, a_non_finite_citizen_value_stops_the_run_naming_it, .timeout = 60)
+{
+    const char *sets[] = {"population.size=3000", "run.weeks=10", "run.warmup=0"};
+    tp_place tp;
+    cr_assert_eq(tp_load(&tp, "configs/coventry.cfg", sets, 3), 0);
+    ps_diag d;
+    ps_diag_init(&d);
+    ps_step_ctx ctx;
+    ctx.key = ps_rng_key_make(1, 0);
+    sc_state *st = sc_create(tp.place, ctx.key, &d);
+    cr_assert_not_null(st);
+    /* a citizen with a need (so the full path reads it), then corrupted */
+    size_t victim = 0;
+    for (size_t i = 0; i < st->c.n; i++)
+        if (st->c.status[i] != ST_NONE) {
+            victim = i;
+            break;
+        }
+    st->c.sev[victim * (size_t)st->c.D + 2] = NAN;
+    ctx.tick = 0;
+    ctx.week = 0;
+    int rc = sc_model_type.step(st, &ctx, &d);
+    cr_expect_eq(rc, PS_ERR_NUMERIC);
+    char msg[1024] = "";
+    if (d.count) ps_diag_format(&d, 0, msg, sizeof msg);
+    char want[64];
+    snprintf(want, sizeof want, "citizen %zu", victim);
+    cr_expect(strstr(msg, "tick 0") && strstr(msg, want) && strstr(msg, "mental_health"),
+              "message: %s", msg);
+    sc_destroy(st);
+    tp_free(&tp);
 }

@@ -232,6 +232,9 @@ typedef struct sc_tally {
     int64_t volunteers_new;
     int64_t dropouts, early_closures;
     int64_t onsets;
+    /* 1 + the lowest id of a citizen whose state left its range (0: none);
+     * integers, so the combination stays exact in any order */
+    int64_t bad_citizen;
 } sc_tally;
 
 typedef struct sc_state {

@@ -213,6 +213,12 @@ static void S_tally(const sc_state *st, size_t i, sc_tally *t)
         }
     }
     double w = 1 - wsum / wtot;
+    if (!(w >= 0 && w <= 1) || !(c->assets[i] >= 0 && c->assets[i] <= 1) ||
+        !(c->engagement[i] >= 0 && c->engagement[i] <= 1)) {
+        /* a non-finite or out-of-range value: remembered, and the step stops */
+        if (t->bad_citizen == 0 || (int64_t)i + 1 < t->bad_citizen) t->bad_citizen = (int64_t)i + 1;
+        w = 0;
+    }
     t->citizens++;
     t->wb_sum_all += ps_fixed(w);
     if (n_act > 0) {
@@ -566,6 +572,12 @@ void sc_citizen_pass(sc_state *st)
         const int64_t *src = (const int64_t *)&st->tally[k];
         int64_t *dst = (int64_t *)sum;
         for (size_t j = 0; j < sizeof *sum / sizeof(int64_t); j++) dst[j] += src[j];
+    }
+    /* the lowest bad id over threads, not their sum */
+    sum->bad_citizen = 0;
+    for (int k = 0; k < nt; k++) {
+        int64_t b = st->tally[k].bad_citizen;
+        if (b && (sum->bad_citizen == 0 || b < sum->bad_citizen)) sum->bad_citizen = b;
     }
     sc_actors *A = &st->a;
     for (int x = 0; x < A->cap_n; x++) {

@@ -11,6 +11,19 @@
  * naming the tick, the entity and the field. */
 static int S_check(const sc_state *st, ps_diag *d)
 {
+    if (st->sum.bad_citizen) {
+        size_t i = (size_t)(st->sum.bad_citizen - 1);
+        const float *sev = &st->c.sev[i * (size_t)st->c.D];
+        for (int k = 0; k < st->c.D; k++)
+            if (!(sev[k] >= 0 && sev[k] <= 1)) {
+                ps_diag_add(d, PS_ERR_NUMERIC, "", 0, "", "tick %d: citizen %zu: severity of '%s' is %g",
+                            st->tick, i, st->pl->domain_name[k], sev[k]);
+                return PS_ERR_NUMERIC;
+            }
+        ps_diag_add(d, PS_ERR_NUMERIC, "", 0, "", "tick %d: citizen %zu: assets %g, engagement %g",
+                    st->tick, i, st->c.assets[i], st->c.engagement[i]);
+        return PS_ERR_NUMERIC;
+    }
     const sc_actors *A = &st->a;
     static const char *const names = "ABCDEFGHI";
     for (int a = 0; a < A->n; a++) {
