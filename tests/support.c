@@ -2,9 +2,11 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "sim.h"
 #include "systems_change.h"
@@ -180,4 +182,21 @@ void tp_paired(const double *x, const double *y, int n, double *mean, double *ha
     double sd = n > 1 ? sqrt(ss / (n - 1)) : 0;
     *mean = m;
     *half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) * sd / sqrt((double)n) : INFINITY;
+}
+
+int tp_shell(const char *cmd)
+{
+    signal(SIGCHLD, SIG_DFL);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void tp_read_text(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *fp = fopen(path, "r");
+    if (!fp) return;
+    size_t n = fread(buf, 1, size - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
 }

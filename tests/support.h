@@ -43,6 +43,13 @@ int tp_check_state(const sc_state *st, char *why, size_t size);
 /* Mean of metric m over reported weeks [from, to). */
 double tp_mean(const tp_place *tp, const double *rows, size_t m, int from, int to);
 
+/* Runs a shell command; returns its exit status, or -1 if it did not exit.
+ * (Criterion's workers may ignore SIGCHLD, which would hide the status.) */
+int tp_shell(const char *cmd);
+
+/* Reads up to size - 1 bytes of a text file into buf ("" when unreadable). */
+void tp_read_text(const char *path, char *buf, size_t size);
+
 /* Replications of the statistical tests. */
 int tp_reps(int normal);
 

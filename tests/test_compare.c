@@ -211,12 +211,7 @@ Test(compare, arms_share_random_numbers_until_the_policy_acts, .timeout = 120)
 
 /* ---- the command line: errors, outputs, the report in a browser ---------- */
 
-static int S_sh(const char *cmd)
-{
-    signal(SIGCHLD, SIG_DFL);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+static int S_sh(const char *cmd) { return tp_shell(cmd); }
 
 typedef struct {
     const char *file, *where;

@@ -53,18 +53,10 @@ static int S_validate(const char *file, char *err, size_t size)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "'%s' validate '%s/configs/coventry.cfg' --policy '%s' >/dev/null 2>'%s'",
              PLACESIM_BINARY, PLACESIM_SOURCE_DIR, file, errfile);
-    /* Criterion's workers may ignore SIGCHLD, which would hide the status */
-    signal(SIGCHLD, SIG_DFL);
-    int st = system(cmd);
-    err[0] = '\0';
-    FILE *fp = fopen(errfile, "r");
-    if (fp) {
-        size_t n = fread(err, 1, size - 1, fp);
-        err[n] = '\0';
-        fclose(fp);
-    }
+    int st = tp_shell(cmd);
+    tp_read_text(errfile, err, size);
     unlink(errfile);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return st;
 }
 
 /* Every file of the directory validates and opens with a comment. */

@@ -35,19 +35,9 @@ static int S_placesim(const char *args, char *err, size_t size)
     char cmd[2048], errfile[300];
     snprintf(errfile, sizeof errfile, "%s/stderr.txt", S_tmp);
     snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>'%s'", PLACESIM_BINARY, args, errfile);
-    /* Criterion's workers may ignore SIGCHLD, which would hide the status */
-    signal(SIGCHLD, SIG_DFL);
-    int st = system(cmd);
-    if (err) {
-        err[0] = '\0';
-        FILE *fp = fopen(errfile, "r");
-        if (fp) {
-            size_t n = fread(err, 1, size - 1, fp);
-            err[n] = '\0';
-            fclose(fp);
-        }
-    }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    int st = tp_shell(cmd);
+    if (err) tp_read_text(errfile, err, size);
+    return st;
 }
 
 static char *S_slurp(const char *path, size_t *len)
