@@ -8,6 +8,8 @@
 
 #include "experiment.h"
 #include "interrupt.h"
+#include "loaded_scenario.h"
+#include "memory_guard.h"
 #include "model.h"
 #include "policy.h"
 #include "snapshot.h"
@@ -254,77 +256,6 @@ static void S_free_args(S_args *a)
     free(a->sets);
 }
 
-/* One loaded arm: the registry, the scenario (with a policy's overrides and
- * timeline when there is one), the place and the compiled timeline. */
-typedef struct {
-    ps_params *reg;
-    ps_scenario scen;
-    int scen_open;
-    ps_policy policy;
-    int has_policy;
-    void *place;
-    ps_timeline timeline;
-} S_arm;
-
-static void S_arm_free(S_arm *arm)
-{
-    ps_timeline_free(&arm->timeline, S_model->intervention_free);
-    if (arm->place) S_model->unload(arm->place);
-    if (arm->scen_open) ps_scenario_close(&arm->scen);
-    if (arm->has_policy) ps_policy_close(&arm->policy);
-    ps_params_free(arm->reg);
-    memset(arm, 0, sizeof *arm);
-}
-
-/* Loads and validates a scenario, and a policy on top of it when policy is
- * not NULL. Returns 0, or -1 with the problems in d. */
-static int S_arm_load(S_arm *arm, const char *scenario, const char *policy,
-                      const char *const *sets, size_t n_sets, ps_diag *d)
-{
-    memset(arm, 0, sizeof *arm);
-    arm->reg = ps_params_create();
-    if (!arm->reg || S_model->declare(arm->reg) != 0) {
-        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "the parameter registry could not be built");
-        return -1;
-    }
-    const char **all = calloc(n_sets + 256, sizeof *all);
-    if (!all) return -1;
-    size_t n_all = 0;
-    if (policy) {
-        arm->has_policy = 1;
-        if (ps_policy_open(&arm->policy, policy, d) != 0) {
-            free(all);
-            return -1;
-        }
-        for (size_t i = 0; i < arm->policy.n_sets && n_all < 200; i++)
-            all[n_all++] = arm->policy.sets[i];
-    }
-    for (size_t i = 0; i < n_sets; i++) all[n_all++] = sets[i];
-    /* the engine's timeline is a top-level group beside the model's */
-    const char *keys[64];
-    size_t n_keys = 0;
-    for (size_t i = 0; i < S_model->n_scenario_keys && n_keys < 63; i++)
-        keys[n_keys++] = S_model->scenario_keys[i];
-    keys[n_keys++] = "timeline";
-    arm->scen_open = 1;
-    int rc = ps_scenario_open(&arm->scen, scenario, arm->reg, keys, n_keys, all, n_all, d);
-    free(all);
-    if (rc != 0) return -1;
-    if (policy) {
-        /* the policy's timeline is part of what was run */
-        uint64_t ph = ps_snapshot_file_hash(policy);
-        arm->scen.content_hash = ps_fnv1a64(arm->scen.content_hash, &ph, sizeof ph);
-    }
-    arm->place = S_model->load(&arm->scen, arm->reg, d);
-    if (!arm->place) return -1;
-    const config_setting_t *root = config_root_setting(&arm->scen.cfg);
-    ps_timeline_read(&arm->timeline, config_setting_get_member(root, "timeline"),
-                     arm->scen.run.weeks, d);
-    if (policy) ps_timeline_read(&arm->timeline, arm->policy.timeline, arm->scen.run.weeks, d);
-    if (d->count) return -1;
-    return ps_sim_compile_timeline(S_model, arm->place, arm->reg, &arm->timeline, d);
-}
-
 static int S_cmd_validate(int argc, char **argv)
 {
     S_args a;
@@ -343,11 +274,11 @@ static int S_cmd_validate(int argc, char **argv)
         S_free_args(&a);
         return 2;
     }
-    S_arm arm;
+    ps_loaded arm;
     ps_diag d;
     ps_diag_init(&d);
     int rc = 0;
-    if (S_arm_load(&arm, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
+    if (ps_loaded_open(&arm, S_model, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
         S_print_diag(&d);
         fprintf(stderr, "placesim: %s: %d problem%s\n", a.policy ? a.policy : a.scenario,
                 d.count, d.count == 1 ? "" : "s");
@@ -359,7 +290,7 @@ static int S_cmd_validate(int argc, char **argv)
                arm.scen.run.replications, arm.scen.run.weeks, arm.scen.run.warmup,
                arm.timeline.n, arm.timeline.n == 1 ? "" : "s");
     }
-    S_arm_free(&arm);
+    ps_loaded_close(&arm);
     S_free_args(&a);
     return rc;
 }
@@ -402,7 +333,7 @@ static void S_print_headline(const char *dir)
     }
 }
 
-static void S_snapshot_header(const S_arm *arm, int week, ps_snapshot_header *h)
+static void S_snapshot_header(const ps_loaded *arm, int week, ps_snapshot_header *h)
 {
     memset(h, 0, sizeof *h);
     snprintf(h->version, sizeof h->version, "%s", PLACESIM_VERSION);
@@ -421,7 +352,7 @@ static void S_snapshot_header(const S_arm *arm, int week, ps_snapshot_header *h)
 }
 
 /* Opens the snapshots a command asked for; returns 0 or -1 (d filled). */
-static int S_snapshots_open(const S_args *a, const S_arm *arm, ps_snapshot *save,
+static int S_snapshots_open(const S_args *a, const ps_loaded *arm, ps_snapshot *save,
                             ps_snapshot *from, ps_snapshot_io *io, ps_diag *d)
 {
     memset(io, 0, sizeof *io);
@@ -448,31 +379,19 @@ static int S_snapshots_open(const S_args *a, const S_arm *arm, ps_snapshot *save
     return 0;
 }
 
-/* Bytes of memory available now (MemAvailable), or 0 when unknown. */
-static double S_memory_available(void)
-{
-    FILE *fp = fopen("/proc/meminfo", "r");
-    if (!fp) return 0;
-    char line[256];
-    double kb = 0;
-    while (fgets(line, sizeof line, fp))
-        if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
-    fclose(fp);
-    return kb * 1024;
-}
-
 /* Refuses, before allocating, a run whose state would not fit in the
  * memory available (unless --force-memory). Returns 0 to go on. */
 static int S_memory_guard(const S_args *a, const void *place, int arms)
 {
     if (!S_model->state_bytes) return 0;
     double need = (double)S_model->state_bytes(place) * (arms > 1 ? 1.05 : 1.0);
-    double have = S_memory_available();
-    if (have <= 0 || need <= 0.9 * have || a->force_memory) return 0;
-    fprintf(stderr, "placesim: a replication of %ld citizens needs about %.2f GiB and %.2f GiB "
-                    "is available; reduce population.size or pass --force-memory to try anyway\n",
-            S_model->population(place), need / 1073741824.0, have / 1073741824.0);
-    return PS_ERR_MEMORY;
+    char what[96];
+    snprintf(what, sizeof what, "a replication of %ld citizens", S_model->population(place));
+    ps_diag d;
+    ps_diag_init(&d);
+    int rc = ps_memory_check(need, what, a->force_memory, &d);
+    if (rc) S_print_diag(&d);
+    return rc;
 }
 
 /* The output directory: --out, else results/<name of the file>. */
@@ -513,7 +432,7 @@ static int S_cmd_run(int argc, char **argv)
         return a.help ? 0 : 2;
     }
     if (a.threads > 0) omp_set_num_threads(a.threads);
-    S_arm arm;
+    ps_loaded arm;
     ps_diag d;
     ps_diag_init(&d);
     int rc = 0;
@@ -522,7 +441,7 @@ static int S_cmd_run(int argc, char **argv)
     ps_snapshot_io snap_io = {NULL, NULL};
     memset(&snap_save, 0, sizeof snap_save);
     memset(&snap_from, 0, sizeof snap_from);
-    if (S_arm_load(&arm, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
+    if (ps_loaded_open(&arm, S_model, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
         S_print_diag(&d);
         rc = S_exit_code(&d);
         goto done;
@@ -572,7 +491,7 @@ static int S_cmd_run(int argc, char **argv)
                                       (run->warmup + run->weeks) * res.replications_done);
     }
 done:
-    S_arm_free(&arm);
+    ps_loaded_close(&arm);
     S_free_args(&a);
     return rc;
 }
@@ -628,7 +547,7 @@ static int S_cmd_compare(int argc, char **argv)
         return a.help ? 0 : 2;
     }
     if (a.threads > 0) omp_set_num_threads(a.threads);
-    S_arm arms[2];
+    ps_loaded arms[2];
     memset(arms, 0, sizeof arms);
     ps_snapshot snap_save, snap_from;
     ps_snapshot_io snap_io = {NULL, NULL};
@@ -638,8 +557,8 @@ static int S_cmd_compare(int argc, char **argv)
     ps_diag_init(&d);
     int rc = 0;
     char out[1024];
-    if (S_arm_load(&arms[0], a.scenario, NULL, a.sets, a.n_sets, &d) != 0 ||
-        S_arm_load(&arms[1], a.scenario, a.second, a.sets, a.n_sets, &d) != 0) {
+    if (ps_loaded_open(&arms[0], S_model, a.scenario, NULL, a.sets, a.n_sets, &d) != 0 ||
+        ps_loaded_open(&arms[1], S_model, a.scenario, a.second, a.sets, a.n_sets, &d) != 0) {
         S_print_diag(&d);
         rc = S_exit_code(&d);
         goto done;
@@ -684,8 +603,8 @@ static int S_cmd_compare(int argc, char **argv)
                res.citizen_weeks_per_second);
     }
 done:
-    S_arm_free(&arms[0]);
-    S_arm_free(&arms[1]);
+    ps_loaded_close(&arms[0]);
+    ps_loaded_close(&arms[1]);
     S_free_args(&a);
     return rc;
 }
