@@ -6,22 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "experiment.h"
 #include "interrupt.h"
 #include "loaded_scenario.h"
 #include "memory_guard.h"
 #include "model.h"
 #include "policy.h"
+#include "ranks.h"
 #include "snapshot.h"
 #include "params.h"
 #include "scenario.h"
 #include "sim.h"
 #include "systems_change.h"
 
-#ifndef PLACESIM_VERSION
-#define PLACESIM_VERSION "0.0.0"
-#endif
-
+const ps_model_type *const cli_model = &sc_model_type;
 static const ps_model_type *const S_model = &sc_model_type;
 
 static void S_usage_main(FILE *fp)
@@ -36,6 +35,7 @@ static void S_usage_main(FILE *fp)
           "  run SCENARIO       simulate a scenario and write its results\n"
           "  compare SCENARIO POLICY  baseline against a policy, paired, with a report\n"
           "  validate SCENARIO  check a scenario file and report every problem\n"
+          "  sweep SWEEP        vary factors by a design; Sobol or Morris indices\n"
           "  params             list every model parameter: path, default, range, doc\n"
           "  help COMMAND       help for one command\n"
           "\n"
@@ -45,7 +45,7 @@ static void S_usage_main(FILE *fp)
           "\n"
           "Exit status: 0 success, 2 bad input, 3 file error, 4 out of memory,\n"
           "5 numeric failure in the model, 6 stopped by SIGINT or SIGTERM (no result\n"
-          "file is left that looks complete).\n",
+          "file is left that looks complete), 7 some runs of a sweep failed.\n",
           fp);
 }
 
@@ -133,23 +133,6 @@ static void S_usage_params(FILE *fp)
           "  model = { trust = { alpha = 0.2; }; };\n"
           "or on the command line with --set trust.alpha=0.2.\n",
           fp);
-}
-
-static void S_print_diag(const ps_diag *d)
-{
-    char line[1024];
-    int shown = d->count < PS_DIAG_MAX ? d->count : PS_DIAG_MAX;
-    for (int i = 0; i < shown; i++) {
-        ps_diag_format(d, i, line, sizeof line);
-        fprintf(stderr, "%s\n", line);
-    }
-    if (d->count > shown)
-        fprintf(stderr, "placesim: %d more problems not shown\n", d->count - shown);
-}
-
-static int S_exit_code(const ps_diag *d)
-{
-    return d->status ? d->status : PS_ERR_INPUT;
 }
 
 typedef struct {
@@ -279,10 +262,10 @@ static int S_cmd_validate(int argc, char **argv)
     ps_diag_init(&d);
     int rc = 0;
     if (ps_loaded_open(&arm, S_model, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
-        S_print_diag(&d);
+        cli_print_diag(&d);
         fprintf(stderr, "placesim: %s: %d problem%s\n", a.policy ? a.policy : a.scenario,
                 d.count, d.count == 1 ? "" : "s");
-        rc = S_exit_code(&d);
+        rc = cli_exit_code(&d);
     } else {
         printf("%s: valid (%ld citizens, %d replications of %d weeks after %d weeks of warm-up, "
                "%zu intervention%s)\n",
@@ -390,7 +373,7 @@ static int S_memory_guard(const S_args *a, const void *place, int arms)
     ps_diag d;
     ps_diag_init(&d);
     int rc = ps_memory_check(need, what, a->force_memory, &d);
-    if (rc) S_print_diag(&d);
+    if (rc) cli_print_diag(&d);
     return rc;
 }
 
@@ -442,8 +425,8 @@ static int S_cmd_run(int argc, char **argv)
     memset(&snap_save, 0, sizeof snap_save);
     memset(&snap_from, 0, sizeof snap_from);
     if (ps_loaded_open(&arm, S_model, a.scenario, a.policy, a.sets, a.n_sets, &d) != 0) {
-        S_print_diag(&d);
-        rc = S_exit_code(&d);
+        cli_print_diag(&d);
+        rc = cli_exit_code(&d);
         goto done;
     }
     if ((rc = S_memory_guard(&a, arm.place, 1)) != 0) goto done;
@@ -453,8 +436,8 @@ static int S_cmd_run(int argc, char **argv)
         goto done;
     }
     if (S_snapshots_open(&a, &arm, &snap_save, &snap_from, &snap_io, &d) != 0) {
-        S_print_diag(&d);
-        rc = S_exit_code(&d);
+        cli_print_diag(&d);
+        rc = cli_exit_code(&d);
         goto done;
     }
     S_out_dir(&a, a.scenario, out, sizeof out);
@@ -478,7 +461,7 @@ static int S_cmd_run(int argc, char **argv)
     }
     if (snap_io.from) ps_snapshot_finish(&snap_from, &d);
     if (rc) {
-        S_print_diag(&d);
+        cli_print_diag(&d);
         fprintf(stderr, "placesim: the run did not finish; %s holds no complete result\n", out);
     } else {
         S_print_headline(out);
@@ -559,8 +542,8 @@ static int S_cmd_compare(int argc, char **argv)
     char out[1024];
     if (ps_loaded_open(&arms[0], S_model, a.scenario, NULL, a.sets, a.n_sets, &d) != 0 ||
         ps_loaded_open(&arms[1], S_model, a.scenario, a.second, a.sets, a.n_sets, &d) != 0) {
-        S_print_diag(&d);
-        rc = S_exit_code(&d);
+        cli_print_diag(&d);
+        rc = cli_exit_code(&d);
         goto done;
     }
     if ((rc = S_memory_guard(&a, arms[0].place, 2)) != 0) goto done;
@@ -571,8 +554,8 @@ static int S_cmd_compare(int argc, char **argv)
         goto done;
     }
     if (S_snapshots_open(&a, &arms[0], &snap_save, &snap_from, &snap_io, &d) != 0) {
-        S_print_diag(&d);
-        rc = S_exit_code(&d);
+        cli_print_diag(&d);
+        rc = cli_exit_code(&d);
         goto done;
     }
     S_out_dir(&a, a.second, out, sizeof out);
@@ -592,7 +575,7 @@ static int S_cmd_compare(int argc, char **argv)
     rc = ps_compare_run(S_model, spec, 2, &opt, &res, &d);
     if (snap_io.from) ps_snapshot_finish(&snap_from, &d);
     if (rc) {
-        S_print_diag(&d);
+        cli_print_diag(&d);
         fprintf(stderr, "placesim: the comparison did not finish; %s holds no complete result\n",
                 out);
     } else {
@@ -653,6 +636,7 @@ int main(int argc, char **argv)
         else if (strcmp(what, "validate") == 0) S_usage_validate(stdout);
         else if (strcmp(what, "params") == 0) S_usage_params(stdout);
         else if (strcmp(what, "compare") == 0) S_usage_compare(stdout);
+        else if (strcmp(what, "sweep") == 0) cli_usage_sweep(stdout);
         else S_usage_main(stdout);
         return 0;
     }
@@ -661,6 +645,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "compare") == 0) return S_cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0) return S_cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "params") == 0) return S_cmd_params(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0) {
+        /* only a sweep spreads over MPI ranks (when started by mpirun) */
+        ps_ranks_init(&argc, &argv);
+        int rc = cli_cmd_sweep(argc - 1, argv + 1);
+        ps_ranks_finalize();
+        return rc;
+    }
     fprintf(stderr, "placesim: unknown command '%s'\n\n", cmd);
     S_usage_main(stderr);
     return 2;

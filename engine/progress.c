@@ -13,7 +13,15 @@ static double S_now(void)
 
 void ps_progress_start(ps_progress *p, const char *what, size_t total, int quiet)
 {
+    ps_progress_resume(p, what, total, 0, quiet);
+}
+
+void ps_progress_resume(ps_progress *p, const char *what, size_t total, size_t base,
+                        int quiet)
+{
     p->what = what;
+    p->base = base;
+    p->last = 0;
     p->total = total;
     p->quiet = quiet;
     p->tty = isatty(STDERR_FILENO);
@@ -25,7 +33,9 @@ void ps_progress_update(ps_progress *p, size_t done)
 {
     double el = S_now() - p->start;
     if (p->quiet || el < 1.0) return;
-    double rate = done / el;
+    if (!p->tty && done < p->total && el - p->last < 5.0) return;
+    p->last = el;
+    double rate = done > p->base ? (double)(done - p->base) / el : 0;
     double left = rate > 0 ? (double)(p->total - done) / rate : 0;
     fprintf(stderr, "%splacesim: %zu/%zu %s done, %.2f a second, %.0f s elapsed, about %.0f s left%s",
             p->tty ? "\r" : "", done, p->total, p->what, rate, el, left, p->tty ? "   " : "\n");

@@ -307,8 +307,10 @@ int ps_cfg_check_keys(const config_setting_t *grp, const char *const *known,
 /* Finds the child of s named by one path component: a member name in a
  * group, "[i]" or "i" in a list or array, or the id (or else the name) of a
  * group in a list. */
-static config_setting_t *S_child(config_setting_t *s, const char *part)
+config_setting_t *ps_cfg_child(const config_setting_t *s_, const char *part)
 {
+    /* libconfig's getters take non-const settings */
+    config_setting_t *s = (config_setting_t *)s_;
     if (config_setting_is_group(s)) return config_setting_get_member(s, part);
     if (!config_setting_is_aggregate(s)) return NULL;
     const char *digits = part[0] == '[' ? part + 1 : part;
@@ -429,7 +431,7 @@ static int S_apply_tree_override(config_t *cfg, const char *path,
     char *part = strtok_r(buf, ".", &save);
     while (part) {
         char *next = strtok_r(NULL, ".", &save);
-        config_setting_t *child = S_child(cur, part);
+        config_setting_t *child = ps_cfg_child(cur, part);
         if (!next) {
             if (!config_setting_is_group(cur)) {
                 ps_diag_add(d, PS_ERR_INPUT, "--set", 0, path,

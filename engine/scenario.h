@@ -73,6 +73,11 @@ int ps_cfg_check_keys(const config_setting_t *grp, const char *const *known,
 /* Requires s to be a group/list/array; reports otherwise. Returns 0 or -1. */
 int ps_cfg_expect_type(const config_setting_t *s, int type, ps_diag *d);
 
+/* The child of s named by one component of a dotted path: a member of a
+ * group, "[i]" or "i" in a list or array, or the group in a list whose id
+ * (or else name) is part. NULL when there is none. */
+config_setting_t *ps_cfg_child(const config_setting_t *s, const char *part);
+
 /* Where a setting is: its file ("--set" for overridden values) and line. */
 void ps_cfg_where(const config_setting_t *s, const char **file, int *line);
 /* The setting's dotted path, e.g. "actors.[3].capacity". */

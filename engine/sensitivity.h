@@ -3,7 +3,9 @@
  * Sobol indices use the Saltelli scheme: two N x k matrices A and B of
  * points in the unit cube and, for each factor i, A_B^i (A with column i
  * taken from B); N (k + 2) model runs. First order by Saltelli (2010),
- * S_i = mean(f(B) (f(A_B^i) - f(A))) / V; total by Jansen,
+ * S_i = mean((f(B) - m) (f(A_B^i) - f(A))) / V with m the mean of [f(A); f(B)]
+ * (centring keeps the estimate unbiased and makes it usable for outputs
+ * whose spread is small beside their mean); total by Jansen,
  * S_Ti = mean((f(A) - f(A_B^i))^2) / (2 V); V the variance of [f(A); f(B)].
  * Confidence intervals by bootstrap over the N base rows.
  *

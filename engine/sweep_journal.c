@@ -1,0 +1,247 @@
+#include "sweep_journal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output.h"
+
+/* Fields of one CSV line (quotes respected), or 0 for an unbalanced quote. */
+static size_t S_fields(const char *line)
+{
+    size_t n = 1;
+    int quoted = 0;
+    for (const char *p = line; *p && *p != '\n'; p++) {
+        if (*p == '"') quoted = !quoted;
+        else if (*p == ',' && !quoted) n++;
+    }
+    return quoted ? 0 : n;
+}
+
+static int S_write_all(int fd, const char *text, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, text, len);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        text += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Syncs a directory, so a rename in it survives a crash. */
+static void S_sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* Reads one journal file into j->rows. own: this process will append to it,
+ * so a torn last row is cut off the file. */
+static int S_load(ps_journal *j, const char *path, int own, ps_diag *d)
+{
+    FILE *fp = fopen(path, own ? "r+" : "r");
+    if (!fp) {
+        if (errno == ENOENT) return 0;
+        ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t size = 0;
+    ssize_t len;
+    int lineno = 0, before = d->count;
+    long good_end = 0;
+    while ((len = getline(&line, &size, fp)) > 0) {
+        lineno++;
+        if (line[len - 1] != '\n') break; /* torn by a crash: dropped */
+        if (lineno == 1) {
+            size_t hl = strlen(j->header);
+            if ((size_t)len != hl + 1 || strncmp(line, j->header, hl) != 0) {
+                ps_diag_add(d, PS_ERR_INPUT, path, 1, "",
+                            "the columns are not this sweep's; resume with the sweep file "
+                            "that started it, or choose another --out");
+                break;
+            }
+            good_end = ftell(fp);
+            continue;
+        }
+        unsigned long run, point, rep;
+        if (S_fields(line) != j->n_fields ||
+            sscanf(line, "%lu,%lu,%lu,", &run, &point, &rep) != 3 || run >= j->n_runs ||
+            point != run / j->replications || rep != run % j->replications) {
+            ps_diag_add(d, PS_ERR_INPUT, path, lineno, "",
+                        "not a row of this sweep (a damaged or foreign file)");
+            break;
+        }
+        if (j->rows[run]) {
+            if (strcmp(j->rows[run], line) != 0) {
+                ps_diag_add(d, PS_ERR_INPUT, path, lineno, "",
+                            "run %lu appears twice with different results", run);
+                break;
+            }
+        } else {
+            if (!(j->rows[run] = strdup(line))) {
+                ps_diag_add(d, PS_ERR_MEMORY, path, lineno, "", "out of memory");
+                break;
+            }
+            j->done++;
+        }
+        good_end = ftell(fp);
+    }
+    free(line);
+    if (own && d->count == before && ftruncate(fileno(fp), good_end) != 0)
+        ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot cut off a torn row: %s",
+                    strerror(errno));
+    fclose(fp);
+    return d->count > before ? -1 : 0;
+}
+
+/* Whether name is a journal file: runs.csv or runs-rank-N.csv. */
+static int S_is_journal(const char *name)
+{
+    unsigned r;
+    char tail[8];
+    return strcmp(name, "runs.csv") == 0 ||
+           (sscanf(name, "runs-rank-%u%7s", &r, tail) == 2 && strcmp(tail, ".csv") == 0);
+}
+
+static int S_load_all(ps_journal *j, ps_diag *d)
+{
+    DIR *dh = opendir(j->dir);
+    if (!dh) {
+        ps_diag_add(d, PS_ERR_IO, j->dir, 0, "", "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(dh)) != NULL) {
+        if (!S_is_journal(e->d_name)) continue;
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", j->dir, e->d_name);
+        rc = S_load(j, path, 0, d);
+    }
+    closedir(dh);
+    return rc;
+}
+
+/* Creates the file with its header, atomically. */
+static int S_create(const char *path, const char *header, ps_diag *d)
+{
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.partial", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || S_write_all(fd, header, strlen(header)) != 0 || S_write_all(fd, "\n", 1) ||
+        fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot write: %s", strerror(errno));
+        if (fd >= 0) unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int ps_journal_open(ps_journal *j, const char *dir, int rank, const char *header,
+                    size_t n_runs, size_t replications, int resume, ps_diag *d)
+{
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+    snprintf(j->dir, sizeof j->dir, "%s", dir);
+    if (rank == 0) snprintf(j->path, sizeof j->path, "%s/runs.csv", dir);
+    else snprintf(j->path, sizeof j->path, "%s/runs-rank-%d.csv", dir, rank);
+    j->header = header;
+    j->n_fields = S_fields(header);
+    j->n_runs = n_runs;
+    j->replications = replications;
+    j->rows = calloc(n_runs ? n_runs : 1, sizeof *j->rows);
+    if (!j->rows) {
+        ps_diag_add(d, PS_ERR_MEMORY, dir, 0, "", "out of memory");
+        return -1;
+    }
+    if (resume) {
+        /* this process's own file first, so its torn row is cut off */
+        if (S_load(j, j->path, 1, d) != 0 || S_load_all(j, d) != 0) return -1;
+    }
+    struct stat st;
+    int has_header = 0;
+    if (resume && stat(j->path, &st) == 0 && st.st_size > 0) {
+        FILE *fp = fopen(j->path, "r");
+        char *line = NULL;
+        size_t size = 0;
+        has_header = fp && getline(&line, &size, fp) > 0 && strchr(line, '\n');
+        free(line);
+        if (fp) fclose(fp);
+    }
+    if (!has_header && S_create(j->path, header, d) != 0) return -1;
+    S_sync_dir(dir);
+    j->fd = open(j->path, O_WRONLY | O_APPEND);
+    if (j->fd < 0) {
+        ps_diag_add(d, PS_ERR_IO, j->path, 0, "", "cannot append: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int ps_journal_reload(ps_journal *j, ps_diag *d) { return S_load_all(j, d); }
+
+int ps_journal_append(ps_journal *j, size_t run, const char *row, ps_diag *d)
+{
+    if (S_write_all(j->fd, row, strlen(row)) != 0 || fsync(j->fd) != 0) {
+        ps_diag_add(d, PS_ERR_IO, j->path, 0, "", "cannot append a finished run: %s",
+                    strerror(errno));
+        return -1;
+    }
+    if (!j->rows[run]) {
+        j->rows[run] = strdup(row);
+        if (!j->rows[run]) {
+            ps_diag_add(d, PS_ERR_MEMORY, j->path, 0, "", "out of memory");
+            return -1;
+        }
+        j->done++;
+    }
+    return 0;
+}
+
+int ps_journal_finish(ps_journal *j, ps_diag *d)
+{
+    for (size_t r = 0; r < j->n_runs; r++)
+        if (!j->rows[r]) {
+            ps_diag_add(d, PS_ERR_IO, j->dir, 0, "", "run %zu has no row", r);
+            return -1;
+        }
+    ps_outfile f;
+    if (ps_outfile_open(&f, j->dir, "runs.csv", d) != 0) return -1;
+    fprintf(f.fp, "%s\n", j->header);
+    for (size_t r = 0; r < j->n_runs; r++) fputs(j->rows[r], f.fp);
+    if (ps_outfile_commit(&f, d) != 0) return -1;
+    /* the rows are all in runs.csv now: the per-rank files can go */
+    DIR *dh = opendir(j->dir);
+    struct dirent *e;
+    while (dh && (e = readdir(dh)) != NULL) {
+        if (!S_is_journal(e->d_name) || strcmp(e->d_name, "runs.csv") == 0) continue;
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", j->dir, e->d_name);
+        unlink(path);
+    }
+    if (dh) closedir(dh);
+    S_sync_dir(j->dir);
+    return 0;
+}
+
+void ps_journal_close(ps_journal *j)
+{
+    if (j->fd >= 0) close(j->fd);
+    for (size_t r = 0; j->rows && r < j->n_runs; r++) free(j->rows[r]);
+    free(j->rows);
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+}

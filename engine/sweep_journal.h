@@ -1,0 +1,48 @@
+/* The journal of a sweep's finished runs: one CSV row per run, appended,
+ * flushed and synced before the run is counted, so that a sweep killed at
+ * any moment (kill -9 included) resumes with every finished run and no
+ * duplicate or torn row. A row without its final newline was cut off by
+ * the crash and is dropped (the run is done again). Each process of an MPI
+ * sweep appends to its own file (rank 0 to runs.csv, rank r to
+ * runs-rank-r.csv); when every run is done, rank 0 writes runs.csv afresh
+ * in run order and removes the others. */
+#ifndef PS_SWEEP_JOURNAL_H
+#define PS_SWEEP_JOURNAL_H
+
+#include <stddef.h>
+
+#include "ps_error.h"
+
+typedef struct ps_journal {
+    char dir[1024];
+    char path[1100];  /* this process's file */
+    int fd;
+    const char *header; /* the first line, without its newline */
+    size_t n_fields;
+    size_t n_runs, replications;
+    char **rows;      /* [run]: the row with its newline, or NULL */
+    size_t done;
+} ps_journal;
+
+/* Opens this process's journal in dir. With resume, first reads every
+ * journal file there (a row must have the header's fields, and its run,
+ * point and replication must agree); without, starts empty. Returns 0 or
+ * -1 (d filled). */
+int ps_journal_open(ps_journal *j, const char *dir, int rank, const char *header,
+                    size_t n_runs, size_t replications, int resume, ps_diag *d);
+
+/* Reads every journal file in the directory again (rows other processes
+ * appended). Returns 0 or -1. */
+int ps_journal_reload(ps_journal *j, ps_diag *d);
+
+/* Appends run's row (text ending in a newline), flushed and synced.
+ * Returns 0 or -1. */
+int ps_journal_append(ps_journal *j, size_t run, const char *row, ps_diag *d);
+
+/* Writes runs.csv in run order (every run must have a row) by rename and
+ * removes the per-rank files. Returns 0 or -1. */
+int ps_journal_finish(ps_journal *j, ps_diag *d);
+
+void ps_journal_close(ps_journal *j);
+
+#endif

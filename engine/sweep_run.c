@@ -1,0 +1,465 @@
+/* Running a sweep: the runs still missing from the journal are spread over
+ * the MPI ranks (round robin) and, within a process, over OpenMP threads
+ * (one run per thread, each run single-threaded inside: many small runs
+ * scale better side by side than one at a time). Each run is loaded from
+ * the scenario with its own overrides exactly as `placesim run --set` would
+ * load it, so it gives the same numbers as that run alone. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "interrupt.h"
+#include "loaded_scenario.h"
+#include "memory_guard.h"
+#include "output.h"
+#include "progress.h"
+#include "ranks.h"
+#include "sim.h"
+#include "sweep.h"
+#include "sweep_journal.h"
+
+static const char *const S_design_names[] = {"factorial", "random", "lhs",   "sobol",
+                                             "saltelli",  "morris", "matrix"};
+static const char *const S_dist_names[] = {"uniform", "normal", "loguniform", "discrete"};
+static const char *const S_op_names[] = {"set", "scale", "add"};
+
+static double S_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* runs.csv's first line. */
+static char *S_header(const ps_sweep *sw)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&buf, &size);
+    if (!fp) return NULL;
+    fputs("run,point,replication,seed,status", fp);
+    for (size_t i = 0; i < sw->k; i++) {
+        fputc(',', fp);
+        ps_write_csv_field(fp, sw->factors[i].name);
+    }
+    for (size_t m = 0; m < sw->n_metrics; m++) {
+        fputc(',', fp);
+        ps_write_csv_field(fp, sw->metrics[m].column);
+    }
+    fputs(",error", fp);
+    fclose(fp);
+    return buf;
+}
+
+/* The metric of one run from its weekly rows: the mean over its weeks,
+ * NaN weeks skipped (as compare's horizon means). */
+static double S_metric(const ps_sweep_metric *m, const double *rows, size_t nm)
+{
+    double sum = 0;
+    int n = 0;
+    for (int w = m->from; w <= m->to; w++) {
+        double v = rows[(size_t)w * nm + m->index];
+        if (isnan(v)) continue;
+        sum += v;
+        n++;
+    }
+    return n ? sum / n : NAN;
+}
+
+/* One run's row: everything but the error is numbers. */
+static char *S_row(const ps_sweep *sw, size_t run, const double *metrics, const char *error)
+{
+    size_t R = (size_t)sw->replications, point = run / R;
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *fp = open_memstream(&buf, &size);
+    if (!fp) return NULL;
+    fprintf(fp, "%zu,%zu,%zu,%" PRIu64 ",%s", run, point, run % R, ps_sweep_seed(sw, point),
+            error ? "failed" : "ok");
+    for (size_t i = 0; i < sw->k; i++) fprintf(fp, ",%.17g", sw->x[point * sw->k + i]);
+    for (size_t m = 0; m < sw->n_metrics; m++) {
+        fputc(',', fp);
+        ps_write_double(fp, error ? NAN : metrics[m]);
+    }
+    fputc(',', fp);
+    ps_write_csv_field(fp, error ? error : "");
+    fputc('\n', fp);
+    fclose(fp);
+    return buf;
+}
+
+/* Runs one run; returns its row, or NULL when it was interrupted (or no
+ * memory was left to describe it). */
+static char *S_one(const ps_sweep *sw, const ps_model_type *type, size_t run, int *interrupted)
+{
+    char **sets = NULL;
+    long n_sets = ps_sweep_run_sets(sw, run, &sets);
+    if (n_sets < 0) return S_row(sw, run, NULL, "out of memory");
+    ps_diag d;
+    ps_diag_init(&d);
+    ps_loaded l;
+    int rc;
+    /* loading is quick beside a run; one at a time keeps libconfig and the
+     * model's loader out of each other's way */
+#pragma omp critical(ps_sweep_load)
+    rc = ps_loaded_open(&l, type, sw->scenario, NULL, (const char *const *)sets,
+                        (size_t)n_sets, &d);
+    ps_sweep_free_sets(sets, (size_t)n_sets);
+    double *rows = NULL, *metrics = NULL;
+    if (rc == 0) {
+        const char *const *names;
+        size_t nm = type->metric_names(l.place, &names);
+        rows = malloc((size_t)(l.scen.run.weeks + 1) * nm * sizeof *rows);
+        metrics = malloc(sw->n_metrics * sizeof *metrics);
+        if (!rows || !metrics) {
+            ps_diag_add(&d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+            rc = PS_ERR_MEMORY;
+        } else {
+            rc = ps_sim_replication(type, l.place, &l.scen.run, &l.timeline,
+                                    (unsigned)(run % (size_t)sw->replications), rows, NULL, &d);
+            for (size_t m = 0; rc == 0 && m < sw->n_metrics; m++)
+                metrics[m] = S_metric(&sw->metrics[m], rows, nm);
+        }
+    }
+    ps_loaded_close(&l);
+    char *row = NULL;
+    if (rc == PS_ERR_INTERRUPTED || (rc && ps_interrupt_requested())) {
+        *interrupted = 1;
+    } else if (rc) {
+        char msg[1024] = "the run failed";
+        if (d.count) ps_diag_format(&d, 0, msg, sizeof msg);
+        if (d.count > 1) {
+            size_t len = strlen(msg);
+            snprintf(msg + len, sizeof msg - len, " (and %d more problem%s)", d.count - 1,
+                     d.count == 2 ? "" : "s");
+        }
+        row = S_row(sw, run, NULL, msg);
+    } else {
+        row = S_row(sw, run, metrics, NULL);
+    }
+    free(rows);
+    free(metrics);
+    return row;
+}
+
+/* ---- the manifest --------------------------------------------------------- */
+
+static void S_json_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\') fprintf(fp, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20) fprintf(fp, "\\u%04x", *s);
+        else fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static int S_manifest(const ps_sweep *sw, const ps_sweep_options *opt, const char *dir,
+                      const ps_sweep_outcome *o, ps_diag *d)
+{
+    ps_outfile f;
+    if (ps_outfile_open(&f, dir, "sweep.json", d) != 0) return -1;
+    FILE *fp = f.fp;
+    fprintf(fp, "{\n  \"placesim_version\": ");
+    S_json_string(fp, opt->version);
+    fprintf(fp, ",\n  \"sweep_file\": ");
+    S_json_string(fp, sw->path);
+    fprintf(fp, ",\n  \"scenario\": ");
+    S_json_string(fp, sw->scenario);
+    fprintf(fp, ",\n  \"sweep_hash\": \"%016" PRIx64 "\",\n", sw->hash);
+    fprintf(fp, "  \"design\": \"%s\",\n  \"points\": %zu,\n  \"replications\": %d,\n",
+            S_design_names[sw->design], sw->n_points, sw->replications);
+    fprintf(fp, "  \"runs\": %zu,\n  \"seed\": %" PRIu64 ",\n  \"seeds\": \"%s\",\n",
+            ps_sweep_run_count(sw), sw->seed, sw->per_point_seeds ? "per_point" : "common");
+    fprintf(fp, "  \"factors\": [");
+    for (size_t i = 0; i < sw->k; i++) {
+        const ps_sweep_factor *fa = &sw->factors[i];
+        fprintf(fp, "%s\n    {\"name\": ", i ? "," : "");
+        S_json_string(fp, fa->name);
+        fprintf(fp, ", \"path\": ");
+        S_json_string(fp, fa->path);
+        fprintf(fp, ", \"op\": \"%s\", \"distribution\": \"%s\", \"settings\": %zu}",
+                S_op_names[fa->op], S_dist_names[fa->dist], fa->n_paths);
+    }
+    fprintf(fp, "\n  ],\n  \"metrics\": [");
+    for (size_t m = 0; m < sw->n_metrics; m++) {
+        fprintf(fp, "%s\n    {\"column\": ", m ? "," : "");
+        S_json_string(fp, sw->metrics[m].column);
+        fprintf(fp, ", \"metric\": ");
+        S_json_string(fp, sw->metrics[m].metric);
+        fprintf(fp, ", \"from\": %d, \"to\": %d}", sw->metrics[m].from, sw->metrics[m].to);
+    }
+    fprintf(fp, "\n  ],\n  \"notes\": [");
+    for (int i = 0; i < sw->n_notes; i++) {
+        fprintf(fp, "%s", i ? ", " : "");
+        S_json_string(fp, sw->notes[i]);
+    }
+    fprintf(fp, "],\n  \"ranks\": %d,\n  \"threads\": %d,\n", o->ranks, opt->threads);
+    fprintf(fp, "  \"runs_done\": %zu,\n  \"runs_failed\": %zu,\n  \"wall_seconds\": %.3f,\n",
+            o->resumed + o->done_now, o->failed, o->wall_seconds);
+    fprintf(fp, "  \"finished\": %s\n}\n", o->finished ? "true" : "false");
+    return ps_outfile_commit(&f, d);
+}
+
+/* The sweep hash a manifest records, or 0 when there is none. */
+static uint64_t S_manifest_hash(const char *dir)
+{
+    char path[1100], line[512];
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    FILE *fp = fopen(path, "r");
+    if (!fp) return 0;
+    uint64_t h = 0;
+    while (fgets(line, sizeof line, fp))
+        if (sscanf(line, " \"sweep_hash\": \"%" SCNx64 "\"", &h) == 1) break;
+    fclose(fp);
+    return h;
+}
+
+/* Removes what an earlier sweep left in dir (with --overwrite). */
+static void S_clear_previous(const char *dir)
+{
+    static const char *const names[] = {"runs.csv", "indices.csv", "report.html", "sweep.json"};
+    char path[1200];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    for (int r = 1; r < 4096; r++) {
+        snprintf(path, sizeof path, "%s/runs-rank-%d.csv", dir, r);
+        if (unlink(path) != 0 && errno == ENOENT && r > 64) break;
+    }
+}
+
+static int S_prepare_dir(const ps_sweep *sw, const ps_sweep_options *opt, int rank, ps_diag *d)
+{
+    long bad = 0;
+    if (rank == 0) {
+        if (opt->resume) {
+            uint64_t h = S_manifest_hash(opt->out_dir);
+            if (h == 0) {
+                ps_diag_add(d, PS_ERR_INPUT, opt->out_dir, 0, "",
+                            "--resume: no sweep was started here (no sweep.json)");
+                bad = 1;
+            } else if (h != sw->hash) {
+                ps_diag_add(d, PS_ERR_INPUT, opt->out_dir, 0, "",
+                            "--resume: the sweep here was started from another sweep file, "
+                            "scenario or design matrix (they have changed since); resume "
+                            "with the files that started it, or choose another --out");
+                bad = 1;
+            }
+        } else if (ps_output_prepare_dir(opt->out_dir, opt->overwrite, d) != 0) {
+            bad = 1;
+        } else {
+            S_clear_previous(opt->out_dir);
+        }
+    }
+    /* every rank learns whether rank 0 found the directory usable */
+    if (ps_ranks_max(bad)) {
+        if (rank != 0 && !d->count)
+            ps_diag_add(d, PS_ERR_INPUT, opt->out_dir, 0, "", "rank 0 could not use the directory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The metrics of every run from its row (the text is what counts, so a
+ * resumed sweep analyses exactly what an uninterrupted one would). */
+static void S_parse_rows(const ps_sweep *sw, const ps_journal *j, double *y, size_t *failed)
+{
+    *failed = 0;
+    for (size_t r = 0; r < j->n_runs; r++) {
+        const char *p = j->rows[r];
+        for (size_t f = 0; f < 4; f++) p = strchr(p, ',') + 1;
+        if (strncmp(p, "failed", 6) == 0) (*failed)++;
+        for (size_t f = 0; f < 1 + sw->k; f++) p = strchr(p, ',') + 1;
+        for (size_t m = 0; m < sw->n_metrics; m++) {
+            y[r * sw->n_metrics + m] = strtod(p, NULL);
+            p = strchr(p, ',') + 1;
+        }
+    }
+}
+
+static int S_analyse(const ps_sweep *sw, const ps_journal *j, const char *dir, int quiet,
+                     ps_diag *d)
+{
+    size_t n = j->n_runs, failed;
+    double *y = malloc((n ? n : 1) * sw->n_metrics * sizeof *y);
+    if (!y) {
+        ps_diag_add(d, PS_ERR_MEMORY, dir, 0, "", "out of memory");
+        return -1;
+    }
+    S_parse_rows(sw, j, y, &failed);
+    ps_sweep_analysis a;
+    int rc = ps_sweep_analyse(sw, y, &a, d);
+    if (rc == 0 && a.kind >= 0) rc = ps_sweep_write_indices(sw, &a, dir, d);
+    if (rc == 0) rc = ps_sweep_report(sw, &a, y, dir, d);
+    if (rc == 0 && !quiet) ps_sweep_print_indices(stdout, sw, &a);
+    ps_sweep_analysis_free(&a);
+    free(y);
+    return rc;
+}
+
+int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_options *opt,
+                     ps_sweep_outcome *o, ps_diag *d)
+{
+    memset(o, 0, sizeof *o);
+    double t0 = S_now();
+    int rank = ps_ranks_rank(), ranks = ps_ranks_size();
+    o->rank = rank;
+    o->ranks = ranks;
+    o->runs = ps_sweep_run_count(sw);
+    int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+
+    if (S_prepare_dir(sw, opt, rank, d) != 0) return d->status ? d->status : PS_ERR_INPUT;
+    char *header = S_header(sw);
+    if (!header) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        return PS_ERR_MEMORY;
+    }
+    ps_journal j;
+    int rc = 0;
+    if (rank == 0 && !opt->resume && S_manifest(sw, opt, opt->out_dir, o, d) != 0) {
+        free(header);
+        return d->status;
+    }
+    /* rank 0 has made the directory and runs.csv's predecessor is gone */
+    ps_ranks_barrier();
+    long open_bad = ps_journal_open(&j, opt->out_dir, rank, header, o->runs,
+                                    (size_t)sw->replications, opt->resume, d) != 0;
+    /* no rank appends until every rank has read what is there */
+    if (ps_ranks_max(open_bad)) {
+        rc = d->status ? d->status : PS_ERR_IO;
+        goto out;
+    }
+    o->resumed = j.done;
+
+    /* what is missing, shared round robin over the ranks */
+    size_t *mine = malloc((o->runs ? o->runs : 1) * sizeof *mine), n_mine = 0, n_missing = 0;
+    if (!mine) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        rc = PS_ERR_MEMORY;
+        goto out;
+    }
+    for (size_t r = 0; r < o->runs; r++)
+        if (!j.rows[r] && n_missing++ % (size_t)ranks == (size_t)rank) mine[n_mine++] = r;
+
+    if (sw->state_bytes) {
+        char what[128];
+        snprintf(what, sizeof what, "%d runs at once of %ld citizens each", threads,
+                 sw->population);
+        if ((rc = ps_memory_check((double)sw->state_bytes * threads, what, opt->force_memory,
+                                  d)) != 0) {
+            free(mine);
+            goto out;
+        }
+    }
+    if (!opt->quiet && rank == 0) {
+        if (opt->resume)
+            fprintf(stderr, "placesim: resuming %s: %zu of %zu runs already done\n",
+                    opt->out_dir, j.done, o->runs);
+        fprintf(stderr, "placesim: %zu run%s to do (%zu points x %d replication%s), %d at once%s",
+                n_missing, n_missing == 1 ? "" : "s", sw->n_points, sw->replications,
+                sw->replications == 1 ? "" : "s", threads, ranks > 1 ? " per rank" : "");
+        if (ranks > 1) fprintf(stderr, " on %d ranks", ranks);
+        fputc('\n', stderr);
+    }
+    ps_progress prog;
+    /* each rank reports its own share */
+    ps_progress_resume(&prog, "runs", n_mine, 0, opt->quiet);
+    size_t done_mine = 0;
+    int interrupted = 0, io_failed = 0;
+    int saved_levels = omp_get_max_active_levels();
+    omp_set_max_active_levels(1);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t i = 0; i < n_mine; i++) {
+        int stop;
+#pragma omp atomic read
+        stop = interrupted;
+        if (stop || io_failed || ps_interrupt_requested()) continue;
+        /* each run on one thread: the model sizes its per-thread tallies by this */
+        omp_set_num_threads(1);
+        size_t run = mine[i];
+        int was_interrupted = 0;
+        char *row = S_one(sw, type, run, &was_interrupted);
+#pragma omp critical(ps_sweep_journal)
+        {
+            if (was_interrupted) {
+                interrupted = 1;
+            } else if (!row) {
+                ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+                io_failed = 1;
+            } else if (!io_failed) {
+                if (ps_journal_append(&j, run, row, d) != 0) {
+                    io_failed = 1;
+                } else {
+                    done_mine++;
+                    if (strstr(row, ",failed,")) {
+                        size_t point = run / (size_t)sw->replications;
+                        const char *err = strrchr(row, ',') + 1;
+                        ps_progress_finish(&prog);
+                        fprintf(stderr,
+                                "placesim: RUN FAILED: run %zu (point %zu, replication %zu, seed "
+                                "%" PRIu64 "): %.*s\n",
+                                run, point, run % (size_t)sw->replications,
+                                ps_sweep_seed(sw, point), (int)strcspn(err, "\n"), err);
+                    }
+                    ps_progress_update(&prog, done_mine);
+                }
+            }
+        }
+        free(row);
+    }
+    omp_set_max_active_levels(saved_levels);
+    ps_progress_finish(&prog);
+    free(mine);
+    o->done_now = done_mine;
+    if (io_failed) {
+        rc = d->status ? d->status : PS_ERR_IO;
+        goto out;
+    }
+    interrupted |= ps_interrupt_requested() != 0;
+    if (ps_ranks_max(interrupted)) {
+        o->done_now = (size_t)ps_ranks_sum((long)done_mine);
+        o->wall_seconds = S_now() - t0;
+        if (rank == 0) {
+            S_manifest(sw, opt, opt->out_dir, o, d);
+            fprintf(stderr,
+                    "placesim: stopped by a signal; %zu of %zu runs are saved in %s/runs.csv; "
+                    "'placesim sweep %s --out %s --resume' does the rest\n",
+                    o->resumed + o->done_now, o->runs, opt->out_dir, sw->path, opt->out_dir);
+        }
+        rc = PS_ERR_INTERRUPTED;
+        goto out;
+    }
+    o->done_now = (size_t)ps_ranks_sum((long)done_mine);
+    /* every rank's rows are on disk: rank 0 gathers, orders and analyses */
+    ps_ranks_barrier();
+    if (rank == 0) {
+        if (ps_journal_reload(&j, d) != 0 || ps_journal_finish(&j, d) != 0 ||
+            S_analyse(sw, &j, opt->out_dir, opt->quiet, d) != 0) {
+            rc = d->status ? d->status : PS_ERR_IO;
+        } else {
+            size_t failed = 0;
+            for (size_t r = 0; r < j.n_runs; r++)
+                if (strstr(j.rows[r], ",failed,")) failed++;
+            o->failed = failed;
+            o->finished = 1;
+            o->wall_seconds = S_now() - t0;
+            if (S_manifest(sw, opt, opt->out_dir, o, d) != 0) rc = d->status;
+            else if (failed) rc = PS_SWEEP_RUNS_FAILED;
+        }
+    }
+    /* the exit status is the same on every rank */
+    rc = (int)ps_ranks_max(rc);
+out:
+    ps_journal_close(&j);
+    free(header);
+    return rc;
+}
