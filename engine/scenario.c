@@ -27,7 +27,11 @@ void ps_cfg_where(const config_setting_t *s, const char **file, int *line)
 {
     int l = s ? (int)config_setting_source_line(s) : 0;
     const char *f = s ? config_setting_source_file(s) : NULL;
-    if (l <= 0 || !f) {
+    if (s && !config_setting_parent(s) && s->config && s->config->num_filenames > 0) {
+        /* the root: the file itself, at no line (a missing top-level key) */
+        *file = s->config->filenames[0];
+        *line = 0;
+    } else if (l <= 0 || !f) {
         *file = "--set";
         *line = 0;
     } else {
@@ -334,9 +338,44 @@ config_setting_t *ps_cfg_child(const config_setting_t *s_, const char *part)
     return NULL;
 }
 
+/* "[a, b, c]": an array of numbers in place of an array (or nothing). */
+static int S_set_array(config_setting_t *parent, const char *name,
+                       config_setting_t *existing, const char *value)
+{
+    size_t len = strlen(value);
+    if (existing && config_setting_type(existing) != CONFIG_TYPE_ARRAY) return -1;
+    char *text = strndup(value + 1, len - 2);
+    if (!text) return -1;
+    /* all numbers, whole or not: one type, as libconfig's arrays need */
+    int is_float = strpbrk(text, ".eE") != NULL;
+    if (existing && config_setting_remove(parent, name) != CONFIG_TRUE) {
+        free(text);
+        return -1;
+    }
+    config_setting_t *a = config_setting_add(parent, name, CONFIG_TYPE_ARRAY);
+    int rc = a ? 0 : -1;
+    char *save = NULL;
+    for (char *tok = strtok_r(text, ", ", &save); a && tok; tok = strtok_r(NULL, ", ", &save)) {
+        char *end;
+        errno = 0;
+        if (is_float) {
+            double v = strtod(tok, &end);
+            if (*end || !config_setting_set_float_elem(a, -1, v)) rc = -1;
+        } else {
+            long long v = strtoll(tok, &end, 10);
+            if (*end || errno || !config_setting_set_int64_elem(a, -1, v)) rc = -1;
+        }
+    }
+    free(text);
+    return rc;
+}
+
 static int S_set_value(config_setting_t *parent, const char *name,
                        config_setting_t *existing, const char *value)
 {
+    size_t vlen = strlen(value);
+    if (vlen >= 2 && value[0] == '[' && value[vlen - 1] == ']' && config_setting_is_group(parent))
+        return S_set_array(parent, name, existing, value);
     char *end;
     errno = 0;
     long long iv = strtoll(value, &end, 10);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nearest.h"
 #include "scenario.h"
 
 typedef struct {
@@ -59,6 +60,27 @@ static int S_matches(const config_setting_t *e, const char *key, const char *val
         return strcmp(config_setting_get_bool(m) ? "true" : "false", value) == 0;
     default: return 0;
     }
+}
+
+/* The id or name of an element of list s closest to part, or a member
+ * of group s closest to it; NULL when none is close. */
+static const char *S_nearest_element(const config_setting_t *s, const char *part)
+{
+    int n = config_setting_length(s);
+    const char **names = malloc(((size_t)n + 1) * sizeof *names);
+    if (!names) return NULL;
+    size_t k = 0;
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *id;
+        if (config_setting_is_group(s)) names[k++] = config_setting_name(e);
+        else if (config_setting_is_group(e) && (config_setting_lookup_string(e, "id", &id) ||
+                                               config_setting_lookup_string(e, "name", &id)))
+            names[k++] = id;
+    }
+    const char *near = ps_nearest(part, names, k);
+    free(names);
+    return near;
 }
 
 /* One step: every child of every setting in cur named by part. */
@@ -127,7 +149,12 @@ long ps_scenario_select(const config_t *cfg, const char *pattern, char ***paths,
         }
         if (S_step(&cur, start, &next) != 0) goto nomem;
         if (next.n == 0) {
-            snprintf(why, why_size, "'%s' names nothing in the scenario", start);
+            const char *near = cur.n == 1 ? S_nearest_element(cur.s[0], start) : NULL;
+            if (near)
+                snprintf(why, why_size, "'%s' names nothing in the scenario (did you mean '%s'?)",
+                         start, near);
+            else
+                snprintf(why, why_size, "'%s' names nothing in the scenario", start);
             goto fail;
         }
         S_clear(&cur);

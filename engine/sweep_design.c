@@ -48,8 +48,8 @@ static int S_resolve_factor(ps_sweep_factor *f, const ps_loaded *l, ps_diag *d)
     if (n < 0) {
         const char *near = ps_params_nearest(l->reg, f->path);
         if (near && !strchr(f->path, '['))
-            ps_cfg_error(where, d, "%s, and no parameter has this path (did you mean '%s'?)",
-                         why, near);
+            ps_cfg_error(where, d, "'%s' is neither a parameter nor a scenario setting (did you "
+                         "mean '%s'?)", f->path, near);
         else
             ps_cfg_error(where, d, "%s", why);
         return -1;
@@ -347,7 +347,22 @@ int ps_sweep_prepare(ps_sweep *sw, const ps_model_type *type, ps_diag *d)
 {
     ps_loaded l;
     int rc = -1;
-    if (ps_loaded_open(&l, type, sw->scenario, NULL, sw->sets, sw->n_sets, d) != 0) goto out;
+    int first = d->count;
+    if (ps_loaded_open(&l, type, sw->scenario, NULL, sw->sets, sw->n_sets, d) != 0) {
+        /* a bad override came from the sweep's own `set`: say where */
+        const config_setting_t *set = config_lookup(&sw->cfg, "set");
+        for (int i = first; set && i < d->count && i < PS_DIAG_MAX; i++) {
+            ps_diag_entry *e = &d->entries[i];
+            if (strcmp(e->file, "--set") != 0) continue;
+            char setting[sizeof e->setting];
+            snprintf(setting, sizeof setting, "%s", e->setting);
+            snprintf(e->file, sizeof e->file, "%.*s", (int)sizeof e->file - 1, sw->path);
+            e->line = config_setting_source_line(set);
+            snprintf(e->setting, sizeof e->setting, "set: %.*s", (int)sizeof e->setting - 6,
+                     setting);
+        }
+        goto out;
+    }
     if (sw->seed == UINT64_MAX) sw->seed = l.scen.run.seed;
     sw->state_bytes = type->state_bytes ? type->state_bytes(l.place) : 0;
     sw->population = type->population(l.place);

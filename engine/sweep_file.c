@@ -1,8 +1,10 @@
 /* Reading a sweep file: every problem is reported as file:line: setting,
  * with the nearest valid name for a misspelt one. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nearest.h"
 #include "scenario.h"
@@ -54,7 +56,7 @@ static void S_relative_to(const char *file, const char *rel, char *out, size_t s
     else snprintf(out, size, "%.*s/%s", (int)(slash - file), file, rel);
 }
 
-static void S_read_factor(ps_sweep_factor *f, const config_setting_t *g, ps_diag *d)
+static void S_read_factor(ps_sweep_factor *f, const config_setting_t *g, int matrix, ps_diag *d)
 {
     f->where = g;
     ps_cfg_check_keys(g, S_factor_keys, S_COUNT(S_factor_keys), d);
@@ -62,6 +64,15 @@ static void S_read_factor(ps_sweep_factor *f, const config_setting_t *g, ps_diag
     ps_cfg_string(g, "path", 1, NULL, &f->path, d);
     int op = S_choice(g, "op", S_ops, S_COUNT(S_ops), PS_FACTOR_SET, d);
     f->op = op < 0 ? PS_FACTOR_SET : op;
+    if (matrix) {
+        /* the values come from the design matrix */
+        static const char *const ranges[] = {"distribution", "min", "max", "mean", "sd", "levels"};
+        for (size_t i = 0; i < S_COUNT(ranges); i++)
+            if (config_setting_get_member(g, ranges[i]))
+                ps_cfg_error(config_setting_get_member(g, ranges[i]), d,
+                             "with design = \"matrix\" the values come from the matrix file");
+        return;
+    }
     const config_setting_t *levels = config_setting_get_member(g, "levels");
     int dist = S_choice(g, "distribution", S_dists, S_COUNT(S_dists),
                         levels ? PS_DIST_DISCRETE : PS_DIST_UNIFORM, d);
@@ -129,7 +140,7 @@ static void S_read_factors(ps_sweep *sw, const config_setting_t *list, ps_diag *
         const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
         if (ps_cfg_expect_type(g, CONFIG_TYPE_GROUP, d) != 0) continue;
         ps_sweep_factor *f = &sw->factors[sw->k++];
-        S_read_factor(f, g, d);
+        S_read_factor(f, g, sw->design == PS_SWEEP_MATRIX, d);
         for (size_t j = 0; f->name && j + 1 < sw->k; j++)
             if (sw->factors[j].name && strcmp(sw->factors[j].name, f->name) == 0)
                 ps_cfg_error(config_setting_get_member(g, "name"), d,
@@ -194,8 +205,12 @@ int ps_sweep_open(ps_sweep *sw, const char *path, ps_diag *d)
         if (config_error_type(&sw->cfg) == CONFIG_ERR_FILE_IO)
             ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot read the sweep file");
         else
+        {
+            const char *text = config_error_text(&sw->cfg);
+            int plain = text && strncmp(text, "syntax error", 12) == 0;
             ps_diag_add(d, PS_ERR_INPUT, f ? f : path, config_error_line(&sw->cfg), "",
-                        "syntax error: %s", config_error_text(&sw->cfg));
+                        "%s%s", plain ? "" : "syntax error: ", text ? text : "");
+        }
         return -1;
     }
     sw->hash = ps_snapshot_file_hash(path);
@@ -204,8 +219,13 @@ int ps_sweep_open(ps_sweep *sw, const char *path, ps_diag *d)
     ps_cfg_check_keys(root, S_keys, S_COUNT(S_keys), d);
     ps_cfg_string(root, "name", 0, path, &sw->name, d);
     const char *scen;
-    if (ps_cfg_string(root, "scenario", 1, NULL, &scen, d) > 0)
+    if (ps_cfg_string(root, "scenario", 1, NULL, &scen, d) > 0) {
         S_relative_to(path, scen, sw->scenario, sizeof sw->scenario);
+        if (access(sw->scenario, R_OK) != 0)
+            ps_cfg_error(config_setting_get_member(root, "scenario"), d,
+                         "cannot read '%s' (a path relative to the sweep file): %s", sw->scenario,
+                         strerror(errno));
+    }
 
     const config_setting_t *set = config_setting_get_member(root, "set");
     if (set && ps_cfg_expect_type(set, CONFIG_TYPE_ARRAY, d) == 0) {

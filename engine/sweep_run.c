@@ -94,9 +94,34 @@ static char *S_row(const ps_sweep *sw, size_t run, const double *metrics, const 
     return buf;
 }
 
-/* Runs one run; returns its row, or NULL when it was interrupted (or no
- * memory was left to describe it). */
-static char *S_one(const ps_sweep *sw, const ps_model_type *type, size_t run, int *interrupted)
+/* The message of a failed run: the first problem, where an override from
+ * a factor is named by its factor (the sweep file's line) rather than by
+ * "--set". */
+static void S_failure(const ps_sweep *sw, const ps_diag *d, char *msg, size_t size)
+{
+    snprintf(msg, size, "the run failed");
+    if (!d->count) return;
+    const ps_diag_entry *e = &d->entries[0];
+    const ps_sweep_factor *f = NULL;
+    for (size_t i = 0; !f && strcmp(e->file, "--set") == 0 && i < sw->k; i++)
+        for (size_t j = 0; !f && j < sw->factors[i].n_paths; j++)
+            if (strcmp(sw->factors[i].paths[j], e->setting) == 0) f = &sw->factors[i];
+    if (f)
+        snprintf(msg, size, "%.300s:%d: factor '%.100s' makes %.127s: %.380s", sw->path,
+                 config_setting_source_line(f->where), f->name, e->setting, e->message);
+    else
+        ps_diag_format(d, 0, msg, size);
+    if (d->count > 1) {
+        size_t len = strlen(msg);
+        snprintf(msg + len, size - len, " (and %d more problem%s)", d->count - 1,
+                 d->count == 2 ? "" : "s");
+    }
+}
+
+/* Runs one run; returns its row (and a failed run's message in error), or
+ * NULL when it was interrupted (or no memory was left to describe it). */
+static char *S_one(const ps_sweep *sw, const ps_model_type *type, size_t run, int *interrupted,
+                   char *error, size_t error_size)
 {
     char **sets = NULL;
     long n_sets = ps_sweep_run_sets(sw, run, &sets);
@@ -132,14 +157,8 @@ static char *S_one(const ps_sweep *sw, const ps_model_type *type, size_t run, in
     if (rc == PS_ERR_INTERRUPTED || (rc && ps_interrupt_requested())) {
         *interrupted = 1;
     } else if (rc) {
-        char msg[1024] = "the run failed";
-        if (d.count) ps_diag_format(&d, 0, msg, sizeof msg);
-        if (d.count > 1) {
-            size_t len = strlen(msg);
-            snprintf(msg + len, sizeof msg - len, " (and %d more problem%s)", d.count - 1,
-                     d.count == 2 ? "" : "s");
-        }
-        row = S_row(sw, run, NULL, msg);
+        S_failure(sw, &d, error, error_size);
+        row = S_row(sw, run, NULL, error);
     } else {
         row = S_row(sw, run, metrics, NULL);
     }
@@ -387,7 +406,8 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
         omp_set_num_threads(1);
         size_t run = mine[i];
         int was_interrupted = 0;
-        char *row = S_one(sw, type, run, &was_interrupted);
+        char error[1024] = "";
+        char *row = S_one(sw, type, run, &was_interrupted, error, sizeof error);
 #pragma omp critical(ps_sweep_journal)
         {
             if (was_interrupted) {
@@ -400,15 +420,14 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
                     io_failed = 1;
                 } else {
                     done_mine++;
-                    if (strstr(row, ",failed,")) {
+                    if (error[0]) {
                         size_t point = run / (size_t)sw->replications;
-                        const char *err = strrchr(row, ',') + 1;
                         ps_progress_finish(&prog);
                         fprintf(stderr,
                                 "placesim: RUN FAILED: run %zu (point %zu, replication %zu, seed "
-                                "%" PRIu64 "): %.*s\n",
+                                "%" PRIu64 "): %s\n",
                                 run, point, run % (size_t)sw->replications,
-                                ps_sweep_seed(sw, point), (int)strcspn(err, "\n"), err);
+                                ps_sweep_seed(sw, point), error);
                     }
                     ps_progress_update(&prog, done_mine);
                 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "sim.h"
 #include "systems_change.h"
@@ -199,4 +200,64 @@ void tp_read_text(const char *path, char *buf, size_t size)
     size_t n = fread(buf, 1, size - 1, fp);
     buf[n] = '\0';
     fclose(fp);
+}
+
+static void S_slurp(FILE *f, char *buf, size_t size)
+{
+    rewind(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+}
+
+void tp_exec(const char *binary, const char *const *args, tp_output *r)
+{
+    const char *argv[64] = {binary};
+    size_t n = 1;
+    while (args[n - 1] && n < 63) {
+        argv[n] = args[n - 1];
+        n++;
+    }
+    argv[n] = NULL;
+    r->status = -1;
+    r->out[0] = r->err[0] = '\0';
+    FILE *out = tmpfile(), *err = tmpfile();
+    if (!out || !err) {
+        if (out) fclose(out);
+        if (err) fclose(err);
+        return;
+    }
+    signal(SIGCHLD, SIG_DFL);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fileno(out), 1);
+        dup2(fileno(err), 2);
+        execv(binary, (char *const *)argv);
+        _exit(127);
+    }
+    int ws;
+    if (pid > 0 && waitpid(pid, &ws, 0) == pid) r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+    S_slurp(out, r->out, sizeof r->out);
+    S_slurp(err, r->err, sizeof r->err);
+    fclose(out);
+    fclose(err);
+}
+
+int tp_render_html(const char *html_path, const char *work_dir, char *dom, size_t size)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic "
+             "--no-first-run --disable-background-networking --disable-component-update "
+             "--disable-sync --user-data-dir=%s/profile --dump-dom file://%s "
+             "> %s/dom.html 2> %s/chromium.log",
+             work_dir, work_dir, html_path, work_dir, work_dir);
+    if (tp_shell(cmd) != 0) return -1;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/dom.html", work_dir);
+    tp_read_text(path, dom, size);
+    static char log[1 << 16];
+    snprintf(path, sizeof path, "%s/chromium.log", work_dir);
+    tp_read_text(path, log, sizeof log);
+    return dom[0] && !strstr(log, "Uncaught") ? 0 : -1;
 }

@@ -47,6 +47,24 @@ double tp_mean(const tp_place *tp, const double *rows, size_t m, int from, int t
  * (Criterion's workers may ignore SIGCHLD, which would hide the status.) */
 int tp_shell(const char *cmd);
 
+/* The result of running the placesim binary. */
+typedef struct tp_output {
+    int status; /* exit status, or -1 when it did not exit normally */
+    char out[16384], err[16384];
+} tp_output;
+
+/* Runs the binary at `binary` with args (NULL-terminated, after the
+ * program name); stdout and stderr go to temporary files so that neither
+ * can fill a pipe, and the first 16 KiB of each are kept. */
+void tp_exec(const char *binary, const char *const *args, tp_output *r);
+
+/* Loads the HTML file at html_path (absolute) in headless Chromium, with
+ * its profile and logs in work_dir, and puts the page's DOM as the
+ * browser built it into dom (up to size - 1 bytes). Returns 0, or -1 when
+ * the browser failed or logged a script error (the log is in
+ * work_dir/chromium.log). */
+int tp_render_html(const char *html_path, const char *work_dir, char *dom, size_t size);
+
 /* Reads up to size - 1 bytes of a text file into buf ("" when unreadable). */
 void tp_read_text(const char *path, char *buf, size_t size);
 

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support.h"
+
 #define BAD_DIR "tests/data/bad"
 
 /* The problem each file must report first: its line, the setting's path
@@ -108,47 +110,11 @@ static const bad_case S_bad[] = {
 
 /* ---- running the binary --------------------------------------------- */
 
-typedef struct run_result {
-    int status; /* exit status, or -1 when it did not exit normally */
-    char out[16384], err[16384];
-} run_result;
+typedef tp_output run_result;
 
-static void S_slurp(FILE *f, char *buf, size_t size)
-{
-    rewind(f);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-}
-
-/* Runs placesim with args (NULL-terminated, after "placesim"); stdout and
- * stderr go to temporary files so that neither can fill a pipe. */
 static void S_run(const char *const *args, run_result *r)
 {
-    const char *argv[32] = {PLACESIM_BINARY};
-    size_t n = 1;
-    while (args[n - 1] && n < 31) {
-        argv[n] = args[n - 1];
-        n++;
-    }
-    argv[n] = NULL;
-    FILE *out = tmpfile(), *err = tmpfile();
-    cr_assert(out && err, "tmpfile failed");
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert(pid >= 0, "fork failed");
-    if (pid == 0) {
-        dup2(fileno(out), 1);
-        dup2(fileno(err), 2);
-        execv(PLACESIM_BINARY, (char *const *)argv);
-        _exit(127);
-    }
-    int ws;
-    cr_assert(waitpid(pid, &ws, 0) == pid, "waitpid failed");
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-    S_slurp(out, r->out, sizeof r->out);
-    S_slurp(err, r->err, sizeof r->err);
-    fclose(out);
-    fclose(err);
+    tp_exec(PLACESIM_BINARY, args, r);
 }
 
 static void S_validate(const char *path, const char *const *sets, run_result *r)
