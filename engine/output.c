@@ -115,3 +115,16 @@ void ps_write_csv_field(FILE *fp, const char *text)
     }
     fputc('"', fp);
 }
+
+void ps_write_html(FILE *fp, const char *text)
+{
+    for (; text && *text; text++) {
+        switch (*text) {
+        case '<': fputs("&lt;", fp); break;
+        case '>': fputs("&gt;", fp); break;
+        case '&': fputs("&amp;", fp); break;
+        case '"': fputs("&quot;", fp); break;
+        default: fputc(*text, fp);
+        }
+    }
+}

@@ -34,4 +34,7 @@ void ps_write_double(FILE *fp, double v);
  * comma, a quote or a line break. */
 void ps_write_csv_field(FILE *fp, const char *text);
 
+/* Writes text for HTML: <, >, & and " as entities. */
+void ps_write_html(FILE *fp, const char *text);
+
 #endif

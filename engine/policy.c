@@ -11,15 +11,7 @@ int ps_policy_open(ps_policy *p, const char *path, ps_diag *d)
     snprintf(p->path, sizeof p->path, "%s", path);
     config_init(&p->cfg);
     p->live = 1;
-    if (config_read_file(&p->cfg, path) != CONFIG_TRUE) {
-        const char *f = config_error_file(&p->cfg);
-        if (config_error_type(&p->cfg) == CONFIG_ERR_FILE_IO)
-            ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot read the policy file");
-        else
-            ps_diag_add(d, PS_ERR_INPUT, f ? f : path, config_error_line(&p->cfg), "",
-                        "syntax error: %s", config_error_text(&p->cfg));
-        return -1;
-    }
+    if (ps_cfg_read_file(&p->cfg, path, "policy file", d) != 0) return -1;
     static const char *const keys[] = {"name", "description", "set", "timeline"};
     const config_setting_t *root = config_root_setting(&p->cfg);
     int before = d->count;

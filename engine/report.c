@@ -21,19 +21,6 @@ typedef struct {
     double *mean, *lo, *hi; /* n values; lo/hi may be NULL */
 } S_series;
 
-static void S_escape(FILE *fp, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '&': fputs("&amp;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default: fputc(*s, fp);
-        }
-    }
-}
-
 static void S_range(const S_series *s, size_t ns, size_t n, int zero, double *lo, double *hi)
 {
     *lo = INFINITY;
@@ -73,7 +60,7 @@ static void S_chart(FILE *fp, const char *title, const char *ylabel, size_t n,
             W, H, W, H);
     fprintf(fp, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n", W, H);
     fputs("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">", fp);
-    S_escape(fp, title);
+    ps_write_html(fp, title);
     fputs("</text>\n", fp);
     /* axes and ticks */
     fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", L,
@@ -97,7 +84,7 @@ static void S_chart(FILE *fp, const char *title, const char *ylabel, size_t n,
             (L + W - R) / 2, H - 8);
     fprintf(fp, "<text transform=\"translate(16,%.1f) rotate(-90)\" text-anchor=\"middle\">",
             (T + H - B) / 2);
-    S_escape(fp, ylabel);
+    ps_write_html(fp, ylabel);
     fputs("</text>\n", fp);
     if (zero_line && lo < 0 && hi > 0)
         fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
@@ -107,7 +94,7 @@ static void S_chart(FILE *fp, const char *title, const char *ylabel, size_t n,
         fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#b00\" "
                     "stroke-dasharray=\"5,3\"/>\n", X(marks[k]), T, X(marks[k]), H - B);
         fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#b00\">", X(marks[k]) + 3, T + 12 + 12.0 * (double)k);
-        S_escape(fp, mark_names[k]);
+        ps_write_html(fp, mark_names[k]);
         fputs("</text>\n", fp);
     }
     for (size_t k = 0; k < ns; k++) {
@@ -127,7 +114,7 @@ static void S_chart(FILE *fp, const char *title, const char *ylabel, size_t n,
         fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"%s\"/>",
                 W - R - 230, T + 4 + 16.0 * (double)k, s[k].color);
         fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\">", W - R - 210, T + 10 + 16.0 * (double)k);
-        S_escape(fp, s[k].name);
+        ps_write_html(fp, s[k].name);
         fputs("</text>\n", fp);
     }
     fputs("</svg>\n", fp);
@@ -188,7 +175,7 @@ static void S_radar(FILE *fp, const ps_compare_data *c, const ps_arm *arms, size
             fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">",
                     10, 44 + 16 * legend, color, 30, 50 + 16 * legend);
             if (when) {
-                S_escape(fp, arms[a].name);
+                ps_write_html(fp, arms[a].name);
                 fprintf(fp, ", week %zu", c->weeks);
             } else {
                 fputs("start (week 0, every arm)", fp);
@@ -274,7 +261,7 @@ static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_arm *arms
     fputs("<p class=\"summary\">", fp);
     fprintf(fp, "We simulated %zu replication%s of %zu weeks of ", c->reps, c->reps == 1 ? "" : "s",
             c->weeks);
-    S_escape(fp, arms[0].scen->path);
+    ps_write_html(fp, arms[0].scen->path);
     fputs(". On average over the horizon, ", fp);
     int said = 0;
     for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
@@ -301,9 +288,9 @@ static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *t
     fputs("<p class=\"summary\">", fp);
     fprintf(fp, "We simulated %zu paired replications of %zu weeks. Compared with the ", c->reps,
             c->weeks);
-    S_escape(fp, arms[0].name);
+    ps_write_html(fp, arms[0].name);
     fputs(", <b>", fp);
-    S_escape(fp, arms[1].name);
+    ps_write_html(fp, arms[1].name);
     fputs("</b> ", fp);
     int said = 0;
     for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
@@ -383,11 +370,11 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     const ps_arm *shown = &arms[n_arms > 1 ? 1 : 0];
     fputs(n_arms > 1 ? "<h1>What the policy would do: " : "<h1>Where the place is heading: ",
           html);
-    S_escape(html, n_arms > 1 ? shown->name : shown->scen->path);
+    ps_write_html(html, n_arms > 1 ? shown->name : shown->scen->path);
     fputs("</h1>\n", html);
     if (shown->description && shown->description[0]) {
         fputs("<p>", html);
-        S_escape(html, shown->description);
+        ps_write_html(html, shown->description);
         fputs("</p>\n", html);
     }
     S_summary(html, c, type, arms, x, y);
@@ -482,7 +469,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
             for (size_t r = 0; r < c->reps; r++) x[r] = ps_compare_at(c, 0, r, c->weeks)[m];
             ps_interval bx = ps_mean_ci(x, c->reps);
             fputs("<tr><td>", html);
-            S_escape(html, S_headlines[h].plain);
+            ps_write_html(html, S_headlines[h].plain);
             fprintf(html, "</td><td>%.4g</td><td>%.4g to %.4g</td></tr>\n", bx.mean, bx.lo, bx.hi);
         }
     } else {
@@ -502,7 +489,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
         ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
                     pd = ps_paired_ci(x, y, c->reps);
         fputs("<tr><td>", html);
-        S_escape(html, S_headlines[h].plain);
+        ps_write_html(html, S_headlines[h].plain);
         fprintf(html, "</td><td>%.4g</td><td>%.4g</td><td>%+.3g (%+.3g to %+.3g)</td>"
                       "<td>%zu of %zu</td></tr>\n",
                 bx.mean, by.mean, pd.mean, pd.lo, pd.hi, better, c->reps);
@@ -529,7 +516,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
             ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
                         pd = ps_paired_ci(x, y, c->reps);
             fputs("<tr><td>", html);
-            S_escape(html, c->metric_names[m]);
+            ps_write_html(html, c->metric_names[m]);
             if (n_arms > 1)
                 fprintf(html, "</td><td>&pound;%.4g m</td><td>&pound;%.4g m</td>"
                               "<td>%+.3g m (%+.3g to %+.3g)</td></tr>\n",

@@ -884,6 +884,21 @@ static void S_syntax_error(const char *file, int line, const char *what,
                     plain ? "" : what, src);
 }
 
+int ps_cfg_read_file(config_t *cfg, const char *path, const char *what, ps_diag *d)
+{
+    if (config_read_file(cfg, path) == CONFIG_TRUE) return 0;
+    const char *f = config_error_file(cfg);
+    if (config_error_type(cfg) == CONFIG_ERR_FILE_IO) {
+        ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot read the %s", what);
+    } else {
+        const char *text = config_error_text(cfg);
+        int plain = text && strncmp(text, "syntax error", 12) == 0;
+        ps_diag_add(d, PS_ERR_INPUT, f ? f : path, config_error_line(cfg), "", "%s%s",
+                    plain ? "" : "syntax error: ", text ? text : "");
+    }
+    return -1;
+}
+
 /* Reads, hashes and parses the file; checks its integer literals. */
 static int S_read(ps_scenario *s, const char *path, ps_diag *d)
 {

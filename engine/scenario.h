@@ -48,6 +48,11 @@ int ps_scenario_open(ps_scenario *s, const char *path, ps_params *reg,
                      const char *const *sets, size_t n_sets, ps_diag *d);
 void ps_scenario_close(ps_scenario *s);
 
+/* Reads a libconfig file other than a scenario (a policy, a sweep): 0, or
+ * -1 with a file error or "file:line: syntax error ..." in d. `what` names
+ * the kind of file ("policy file"). */
+int ps_cfg_read_file(config_t *cfg, const char *path, const char *what, ps_diag *d);
+
 /* ---- strict getters for model loaders --------------------------------
  * Each returns 1 when the setting was present and valid, 0 when it was
  * absent and not required (the default is stored), -1 on an error (which

@@ -200,19 +200,7 @@ int ps_sweep_open(ps_sweep *sw, const char *path, ps_diag *d)
     snprintf(sw->path, sizeof sw->path, "%s", path);
     config_init(&sw->cfg);
     sw->live = 1;
-    if (config_read_file(&sw->cfg, path) != CONFIG_TRUE) {
-        const char *f = config_error_file(&sw->cfg);
-        if (config_error_type(&sw->cfg) == CONFIG_ERR_FILE_IO)
-            ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot read the sweep file");
-        else
-        {
-            const char *text = config_error_text(&sw->cfg);
-            int plain = text && strncmp(text, "syntax error", 12) == 0;
-            ps_diag_add(d, PS_ERR_INPUT, f ? f : path, config_error_line(&sw->cfg), "",
-                        "%s%s", plain ? "" : "syntax error: ", text ? text : "");
-        }
-        return -1;
-    }
+    if (ps_cfg_read_file(&sw->cfg, path, "sweep file", d) != 0) return -1;
     sw->hash = ps_snapshot_file_hash(path);
     const config_setting_t *root = config_root_setting(&sw->cfg);
     int before = d->count;

@@ -11,19 +11,6 @@
 static const char *const S_design_names[] = {"factorial", "random", "lhs",   "sobol",
                                              "saltelli",  "morris", "matrix"};
 
-static void S_html(FILE *fp, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '&': fputs("&amp;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default: fputc(*s, fp);
-        }
-    }
-}
-
 /* Horizontal bars, one row per factor in rank order: the first index
  * (filled) and, for Sobol, the total (outlined), each with its interval. */
 static void S_bars(FILE *fp, const ps_sweep *sw, const ps_sweep_analysis *a, size_t m)
@@ -51,7 +38,7 @@ static void S_bars(FILE *fp, const ps_sweep *sw, const ps_sweep_analysis *a, siz
         const ps_sweep_index *x = &a->idx[m * k + i];
         double y = top + row * (double)i;
         fprintf(fp, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">", left - 8, y + 15);
-        S_html(fp, sw->factors[x->factor].name);
+        ps_write_html(fp, sw->factors[x->factor].name);
         fputs("</text>\n", fp);
         if (isfinite(x->first) && x->first > 0)
             fprintf(fp, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" height=\"9\" fill=\"#1b6ca8\"/>\n",
@@ -100,7 +87,7 @@ static void S_scatter(FILE *fp, const ps_sweep *sw, const ps_sweep_analysis *a, 
     fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                 "role=\"img\" font-family=\"sans-serif\" font-size=\"10\">\n", W, H);
     fprintf(fp, "<text x=\"%.0f\" y=\"12\">", L);
-    S_html(fp, sw->factors[i].name);
+    ps_write_html(fp, sw->factors[i].name);
     fputs("</text>\n", fp);
     fprintf(fp, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
                 "stroke=\"#999\"/>\n", L, T, PW, PH);
@@ -137,7 +124,7 @@ static void S_sentence(FILE *fp, const ps_sweep *sw, const ps_sweep_analysis *a,
     fputs("<p>", fp);
     if (a->kind == PS_SWEEP_SALTELLI) {
         fputs("Most of the variation comes from <b>", fp);
-        S_html(fp, sw->factors[top->factor].name);
+        ps_write_html(fp, sw->factors[top->factor].name);
         fprintf(fp, "</b>: on its own and with its interactions it accounts for %.0f %% of the "
                     "variance (95 %% interval %.0f to %.0f %%).",
                 100 * top->total, 100 * top->total_lo, 100 * top->total_hi);
@@ -149,7 +136,7 @@ static void S_sentence(FILE *fp, const ps_sweep *sw, const ps_sweep_analysis *a,
                                   "the factors act mostly on their own.");
     } else {
         fputs("The largest elementary effects are those of <b>", fp);
-        S_html(fp, sw->factors[top->factor].name);
+        ps_write_html(fp, sw->factors[top->factor].name);
         fprintf(fp, "</b> (mu* %.3g); a sigma near mu* means its effect depends on the other "
                     "factors.", top->first);
     }
@@ -167,15 +154,15 @@ int ps_sweep_report(const ps_sweep *sw, const ps_sweep_analysis *a, const double
     if (ps_outfile_open(&f, dir, "report.html", d) != 0) return -1;
     FILE *fp = f.fp;
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", fp);
-    S_html(fp, sw->name);
+    ps_write_html(fp, sw->name);
     fputs(" - placesim sweep</title>\n<style>body{font-family:sans-serif;max-width:1000px;"
           "margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border-bottom:1px "
           "solid #ddd;padding:3px 8px;text-align:left}.grid{display:flex;flex-wrap:wrap}"
           "</style></head><body>\n<h1>Sweep: ",
           fp);
-    S_html(fp, sw->name);
+    ps_write_html(fp, sw->name);
     fprintf(fp, "</h1>\n<p>Scenario <code>");
-    S_html(fp, sw->scenario);
+    ps_write_html(fp, sw->scenario);
     fprintf(fp, "</code>; %s design, %zu points &times; %d replication%s = %zu runs; seed %llu "
                 "(%s random numbers).</p>\n",
             S_design_names[sw->design], sw->n_points, sw->replications,
@@ -183,7 +170,7 @@ int ps_sweep_report(const ps_sweep *sw, const ps_sweep_analysis *a, const double
             (unsigned long long)sw->seed, sw->per_point_seeds ? "per-point" : "common");
     for (int i = 0; i < sw->n_notes; i++) {
         fputs("<p><b>Note:</b> ", fp);
-        S_html(fp, sw->notes[i]);
+        ps_write_html(fp, sw->notes[i]);
         fputs("</p>\n", fp);
     }
     fputs("<h2>Factors</h2>\n<table><tr><th>factor</th><th>path</th><th>operation</th>"
@@ -192,9 +179,9 @@ int ps_sweep_report(const ps_sweep *sw, const ps_sweep_analysis *a, const double
     for (size_t i = 0; i < sw->k; i++) {
         const ps_sweep_factor *fa = &sw->factors[i];
         fputs("<tr><td>", fp);
-        S_html(fp, fa->name);
+        ps_write_html(fp, fa->name);
         fputs("</td><td><code>", fp);
-        S_html(fp, fa->path);
+        ps_write_html(fp, fa->path);
         fprintf(fp, "</code></td><td>%s</td><td>", ops[fa->op]);
         if (sw->design == PS_SWEEP_MATRIX) fputs("from the design matrix", fp);
         else if (fa->dist == PS_DIST_NORMAL) fprintf(fp, "normal(%g, %g)", fa->mean, fa->sd);
@@ -209,7 +196,7 @@ int ps_sweep_report(const ps_sweep *sw, const ps_sweep_analysis *a, const double
     for (size_t m = 0; m < sw->n_metrics; m++) {
         const ps_sweep_metric *mt = &sw->metrics[m];
         fputs("<h2>", fp);
-        S_html(fp, mt->column);
+        ps_write_html(fp, mt->column);
         if (mt->from == mt->to) fprintf(fp, " <small>(at week %d)</small></h2>\n", mt->from);
         else fprintf(fp, " <small>(mean over weeks %d-%d)</small></h2>\n", mt->from, mt->to);
         if (a->kind >= 0) {

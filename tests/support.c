@@ -261,3 +261,10 @@ int tp_render_html(const char *html_path, const char *work_dir, char *dom, size_
     tp_read_text(path, log, sizeof log);
     return dom[0] && !strstr(log, "Uncaught") ? 0 : -1;
 }
+
+int tp_same_file(const char *a, const char *b)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+    return tp_shell(cmd) == 0;
+}

@@ -65,6 +65,9 @@ void tp_exec(const char *binary, const char *const *args, tp_output *r);
  * work_dir/chromium.log). */
 int tp_render_html(const char *html_path, const char *work_dir, char *dom, size_t size);
 
+/* Whether two files have the same bytes. */
+int tp_same_file(const char *a, const char *b);
+
 /* Reads up to size - 1 bytes of a text file into buf ("" when unreadable). */
 void tp_read_text(const char *path, char *buf, size_t size);
 

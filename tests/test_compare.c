@@ -299,13 +299,6 @@ Test(report, compare_writes_a_report_that_renders_offline, .timeout = 600)
 
 /* ---- snapshots ------------------------------------------------------------ */
 
-static int S_same_file(const char *a, const char *b)
-{
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
-    return S_sh(cmd) == 0;
-}
-
 Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout = 300)
 {
     char dir[] = "/tmp/placesim-snap-XXXXXX";
@@ -326,7 +319,7 @@ Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout =
     for (int f = 0; f < 3; f++) {
         snprintf(a, sizeof a, "%s/whole/%s", dir, files[f]);
         snprintf(b, sizeof b, "%s/resumed/%s", dir, files[f]);
-        cr_expect(S_same_file(a, b), "%s differs after resuming", files[f]);
+        cr_expect(tp_same_file(a, b), "%s differs after resuming", files[f]);
     }
     /* a policy branched from the snapshot: its baseline arm is the same run */
     snprintf(cmd, sizeof cmd,
@@ -341,7 +334,7 @@ Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout =
     cr_assert_eq(S_sh(cmd), 0);
     snprintf(a, sizeof a, "%s/b.txt", dir);
     snprintf(b, sizeof b, "%s/w.txt", dir);
-    cr_expect(S_same_file(a, b), "the branched baseline differs from the whole run");
+    cr_expect(tp_same_file(a, b), "the branched baseline differs from the whole run");
     /* a parameter override takes effect in a branched run */
     snprintf(cmd, sizeof cmd,
              "%s compare configs/coventry.cfg tests/data/policies/faster_growth.cfg %s --from "
@@ -352,7 +345,7 @@ Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout =
     cr_assert_eq(S_sh(cmd), 0);
     snprintf(a, sizeof a, "%s/g0.txt", dir);
     snprintf(b, sizeof b, "%s/g1.txt", dir);
-    cr_expect(!S_same_file(a, b), "the override changed nothing after the snapshot");
+    cr_expect(!tp_same_file(a, b), "the override changed nothing after the snapshot");
     /* a snapshot of another seed, or a policy dated before it, is refused */
     snprintf(cmd, sizeof cmd, "%s run configs/coventry.cfg %s --seed 99 --from %s/w40.snap "
                               "--out %s/x 2>%s/err.txt >/dev/null",

@@ -18,6 +18,7 @@
 #include "support.h"
 #include "sweep.h"
 #include "systems_change.h"
+#include "testfns.h"
 
 #define BAD_DIR "tests/data/bad/sweeps"
 #define VALID "tests/data/sweeps/valid.cfg"
@@ -42,13 +43,6 @@ static void S_rmdir(const char *dir)
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     tp_shell(cmd);
-}
-
-static int S_same_file(const char *a, const char *b)
-{
-    char cmd[2600];
-    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
-    return tp_shell(cmd) == 0;
 }
 
 static int S_count_lines(const char *path)
@@ -319,6 +313,44 @@ Test(design, a_matrix_gives_its_rows_in_any_column_order)
     S_rmdir(dir);
 }
 
+/* The sweep's Saltelli points and its analysis recover the analytic indices
+ * of the Ishigami function (a = 7, b = 0.1), with factors on [0, 1]. */
+Test(design, saltelli_sweep_recovers_the_ishigami_indices)
+{
+    char dir[64];
+    S_tmpdir(dir, sizeof dir, "ishigami");
+    ps_sweep sw;
+    ps_diag d;
+    S_prepare_text(dir,
+                   SWEEP_HEAD "design = \"saltelli\"; samples = 8192; bootstrap = 0;\n"
+                   "factors = ( { name = \"x1\"; path = \"trust.alpha\"; min = 0.0; max = 1.0; },\n"
+                   "  { name = \"x2\"; path = \"trust.omega\"; min = 0.0; max = 1.0; },\n"
+                   "  { name = \"x3\"; path = \"trust.delta\"; min = 0.0; max = 1.0; } );\n",
+                   &sw, &d);
+    cr_assert_eq(sw.n_notes, 0, "%s", sw.notes[0]);
+    double *y = malloc(sw.n_points * sizeof *y);
+    cr_assert_not_null(y);
+    for (size_t p = 0; p < sw.n_points; p++) y[p] = testfn_ishigami(sw.x + p * 3, 7, 0.1);
+    ps_sweep_analysis a;
+    cr_assert_eq(ps_sweep_analyse(&sw, y, &a, &d), 0);
+    /* ranked by the total index: x1, x2, x3 */
+    static const double S[3] = {0.3139, 0.4424, 0.0}, ST[3] = {0.5576, 0.4424, 0.2437};
+    static const size_t order[3] = {0, 1, 2};
+    for (size_t i = 0; i < 3; i++) {
+        const ps_sweep_index *x = &a.idx[i];
+        cr_expect_eq(x->factor, order[i], "rank %zu: factor %zu", i + 1, x->factor);
+        cr_expect(fabs(x->first - S[x->factor]) < 0.03, "S1 of x%zu: %.4f, analytic %.4f",
+                  x->factor + 1, x->first, S[x->factor]);
+        cr_expect(fabs(x->total - ST[x->factor]) < 0.03, "ST of x%zu: %.4f, analytic %.4f",
+                  x->factor + 1, x->total, ST[x->factor]);
+    }
+    cr_expect_eq(a.rows_used[0], 8192);
+    ps_sweep_analysis_free(&a);
+    free(y);
+    ps_sweep_close(&sw);
+    S_rmdir(dir);
+}
+
 /* ---- running ---------------------------------------------------------------- */
 
 /* The text of field `col` (0-based) of line `line` (0: the header). */
@@ -414,7 +446,7 @@ Test(sweep, results_do_not_depend_on_the_thread_count, .timeout = 120)
     for (size_t i = 0; i < 3; i++) {
         snprintf(p1, sizeof p1, "%s/%s", one, files[i]);
         snprintf(p2, sizeof p2, "%s/%s", two, files[i]);
-        cr_expect(S_same_file(p1, p2), "%s differs between 1 and 2 threads", files[i]);
+        cr_expect(tp_same_file(p1, p2), "%s differs between 1 and 2 threads", files[i]);
     }
     /* the ranked indices are printed with their intervals */
     cr_expect(strstr(r.out, "first order S1 [95% CI]") != NULL, "%s", r.out);
@@ -422,8 +454,9 @@ Test(sweep, results_do_not_depend_on_the_thread_count, .timeout = 120)
     S_rmdir(dir);
 }
 
-/* Starts a sweep in the background; returns its pid. */
-static pid_t S_start(const char *const *args)
+/* Starts a sweep in the background, its stderr to err_path (NULL: none);
+ * returns its pid. */
+static pid_t S_start(const char *const *args, const char *err_path)
 {
     const char *argv[32] = {PLACESIM_BINARY, "sweep"};
     size_t n = 2;
@@ -435,7 +468,7 @@ static pid_t S_start(const char *const *args)
     cr_assert_geq(pid, 0);
     if (pid == 0) {
         freopen("/dev/null", "w", stdout);
-        freopen("/dev/null", "w", stderr);
+        freopen(err_path ? err_path : "/dev/null", "w", stderr);
         execv(PLACESIM_BINARY, (char *const *)argv);
         _exit(127);
     }
@@ -473,9 +506,9 @@ Test(sweep, killed_and_resumed_gives_exactly_the_uninterrupted_rows, .timeout = 
     int targets[3] = {5, total / 3, (2 * total) / 3};
     for (int k = 0; k < 3; k++) {
         pid_t pid = k == 0 ? S_start((const char *const[]){sweep, "--out", cut, "--threads", "2",
-                                                           NULL})
+                                                           NULL}, NULL)
                            : S_start((const char *const[]){sweep, "--out", cut, "--resume",
-                                                           "--threads", "2", NULL});
+                                                           "--threads", "2", NULL}, NULL);
         S_wait_rows(runs, targets[k], pid);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -499,11 +532,11 @@ Test(sweep, killed_and_resumed_gives_exactly_the_uninterrupted_rows, .timeout = 
     S_sweep((const char *const[]){sweep, "--out", cut, "--resume", NULL}, &r);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_expect(strstr(r.err, "already done") != NULL, "%s", r.err);
-    cr_expect(S_same_file(runs, ref), "the resumed runs.csv differs from the uninterrupted one");
+    cr_expect(tp_same_file(runs, ref), "the resumed runs.csv differs from the uninterrupted one");
     snprintf(path, sizeof path, "%s/indices.csv", cut);
     char ref_idx[300];
     snprintf(ref_idx, sizeof ref_idx, "%s/indices.csv", whole);
-    cr_expect(S_same_file(path, ref_idx), "indices differ after resuming");
+    cr_expect(tp_same_file(path, ref_idx), "indices differ after resuming");
     snprintf(path, sizeof path, "%s/sweep.json", cut);
     tp_read_text(path, text, sizeof text);
     cr_expect(strstr(text, "\"finished\": true") != NULL, "%s", text);
@@ -522,19 +555,9 @@ Test(sweep, sigint_stops_cleanly_and_resume_refuses_a_changed_sweep, .timeout = 
              "sed 's|\"../small.cfg\"|\"%s/tests/data/small.cfg\"|' tests/data/sweeps/saltelli.cfg "
              "> %s", PLACESIM_SOURCE_DIR, copy);
     cr_assert_eq(tp_shell(cmd), 0);
-    const char *argv[] = {PLACESIM_BINARY, "sweep", copy, "--out", out, NULL};
-    signal(SIGCHLD, SIG_DFL);
-    fflush(NULL);
     char errpath[300];
     snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        freopen("/dev/null", "w", stdout);
-        freopen(errpath, "w", stderr);
-        execv(PLACESIM_BINARY, (char *const *)argv);
-        _exit(127);
-    }
+    pid_t pid = S_start((const char *const[]){copy, "--out", out, NULL}, errpath);
     S_wait_rows(runs, 5, pid);
     kill(pid, SIGINT);
     int ws;
@@ -667,7 +690,7 @@ Test(sweep, two_mpi_ranks_give_the_rows_of_one_process, .timeout = 300)
     for (size_t i = 0; i < 2; i++) {
         snprintf(p1, sizeof p1, "%s/%s", one, files[i]);
         snprintf(p2, sizeof p2, "%s/%s", two, files[i]);
-        cr_expect(S_same_file(p1, p2), "%s differs between 1 process and 2 ranks", files[i]);
+        cr_expect(tp_same_file(p1, p2), "%s differs between 1 process and 2 ranks", files[i]);
     }
     snprintf(p2, sizeof p2, "%s/runs-rank-1.csv", two);
     cr_expect_neq(access(p2, F_OK), 0, "rank 1's journal was not merged and removed");
