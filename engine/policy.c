@@ -18,24 +18,7 @@ int ps_policy_open(ps_policy *p, const char *path, ps_diag *d)
     ps_cfg_check_keys(root, keys, 4, d);
     ps_cfg_string(root, "name", 0, path, &p->name, d);
     ps_cfg_string(root, "description", 0, "", &p->description, d);
-    const config_setting_t *set = config_setting_get_member(root, "set");
-    if (set && ps_cfg_expect_type(set, CONFIG_TYPE_ARRAY, d) == 0) {
-        int n = config_setting_length(set);
-        p->sets = calloc((size_t)n + 1, sizeof *p->sets);
-        if (!p->sets) {
-            ps_diag_add(d, PS_ERR_MEMORY, path, 0, "", "out of memory");
-            return -1;
-        }
-        for (int i = 0; i < n; i++) {
-            const config_setting_t *e = config_setting_get_elem(set, (unsigned)i);
-            const char *text = config_setting_get_string(e);
-            if (!text || !strchr(text, '=') || text[0] == '=') {
-                ps_cfg_error(e, d, "expected \"path=value\"");
-                continue;
-            }
-            p->sets[p->n_sets++] = text;
-        }
-    }
+    ps_cfg_sets(config_setting_get_member(root, "set"), &p->sets, &p->n_sets, d);
     p->timeline = config_setting_get_member(root, "timeline");
     if (!p->n_sets && !p->timeline && d->count == before)
         ps_diag_add(d, PS_ERR_INPUT, path, 0, "",

@@ -899,6 +899,30 @@ int ps_cfg_read_file(config_t *cfg, const char *path, const char *what, ps_diag 
     return -1;
 }
 
+int ps_cfg_sets(const config_setting_t *set, const char ***sets, size_t *n, ps_diag *d)
+{
+    *sets = NULL;
+    *n = 0;
+    if (!set) return 0;
+    if (ps_cfg_expect_type(set, CONFIG_TYPE_ARRAY, d) != 0) return -1;
+    int len = config_setting_length(set), before = d->count;
+    *sets = calloc((size_t)len + 1, sizeof **sets);
+    if (!*sets) {
+        ps_cfg_error(set, d, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < len; i++) {
+        const config_setting_t *e = config_setting_get_elem(set, (unsigned)i);
+        const char *text = config_setting_get_string(e);
+        if (!text || !strchr(text, '=') || text[0] == '=') {
+            ps_cfg_error(e, d, "expected \"path=value\"");
+            continue;
+        }
+        (*sets)[(*n)++] = text;
+    }
+    return d->count > before ? -1 : 0;
+}
+
 /* Reads, hashes and parses the file; checks its integer literals. */
 static int S_read(ps_scenario *s, const char *path, ps_diag *d)
 {

@@ -53,6 +53,11 @@ void ps_scenario_close(ps_scenario *s);
  * the kind of file ("policy file"). */
 int ps_cfg_read_file(config_t *cfg, const char *path, const char *what, ps_diag *d);
 
+/* Reads a `set` array of "path=value" overrides (the syntax of --set) into
+ * *sets (a malloc'd array of strings owned by the tree; NULL set: none).
+ * Returns 0, or -1 with the problems in d. */
+int ps_cfg_sets(const config_setting_t *set, const char ***sets, size_t *n, ps_diag *d);
+
 /* ---- strict getters for model loaders --------------------------------
  * Each returns 1 when the setting was present and valid, 0 when it was
  * absent and not required (the default is stored), -1 on an error (which

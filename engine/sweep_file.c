@@ -215,20 +215,7 @@ int ps_sweep_open(ps_sweep *sw, const char *path, ps_diag *d)
                          strerror(errno));
     }
 
-    const config_setting_t *set = config_setting_get_member(root, "set");
-    if (set && ps_cfg_expect_type(set, CONFIG_TYPE_ARRAY, d) == 0) {
-        int n = config_setting_length(set);
-        sw->sets = calloc((size_t)n + 1, sizeof *sw->sets);
-        for (int i = 0; sw->sets && i < n; i++) {
-            const config_setting_t *e = config_setting_get_elem(set, (unsigned)i);
-            const char *text = config_setting_get_string(e);
-            if (!text || !strchr(text, '=') || text[0] == '=') {
-                ps_cfg_error(e, d, "expected \"path=value\"");
-                continue;
-            }
-            sw->sets[sw->n_sets++] = text;
-        }
-    }
+    ps_cfg_sets(config_setting_get_member(root, "set"), &sw->sets, &sw->n_sets, d);
 
     int design = S_choice(root, "design", S_designs, S_COUNT(S_designs), -1, d);
     if (design == -1 && !config_setting_get_member(root, "design"))
