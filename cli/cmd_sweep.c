@@ -166,7 +166,7 @@ int cli_cmd_sweep(int argc, char **argv)
     rc = ps_sweep_execute(&sw, cli_model, &opt, &res, &d);
     if (rc && rc != PS_SWEEP_RUNS_FAILED) {
         cli_print_diag(&d);
-        if (rank == 0 && rc != 6)
+        if (rank == 0 && rc != 6 && res.started)
             fprintf(stderr, "placesim: the sweep did not finish; the finished runs are kept in "
                             "%s/runs.csv\n", out);
     } else if (rank == 0) {

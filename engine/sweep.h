@@ -133,6 +133,7 @@ typedef struct ps_sweep_options {
 
 typedef struct ps_sweep_outcome {
     size_t runs, resumed, done_now, failed;
+    int started;    /* the journal was opened: runs.csv holds what finished */
     int finished;   /* every run has a row and runs.csv is final */
     int rank, ranks; /* MPI: this process and how many (1 without MPI) */
     double wall_seconds;

@@ -358,6 +358,7 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
         goto out;
     }
     o->resumed = j.done;
+    o->started = 1;
 
     /* what is missing, shared round robin over the ranks */
     size_t *mine = malloc((o->runs ? o->runs : 1) * sizeof *mine), n_mine = 0, n_missing = 0;
