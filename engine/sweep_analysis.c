@@ -11,14 +11,57 @@
 #include "sensitivity.h"
 #include "sweep.h"
 
+/* The noise of a point's mean. With common seeds every point's replication
+ * r shares its random streams, so what the streams do to all points alike
+ * (a seed's effect) cancels between points and adds nothing to their
+ * spread; only the interaction of seed and point is noise there. That is
+ * the residual of a two-way table (points x replications):
+ * sum (y_pr - mean_p - mean_r + mean)^2 / ((P - 1)(R - 1)), over R for a
+ * mean. With a seed per point nothing cancels: the variance within points,
+ * over R. NaN with one replication. */
+static double S_noise_var(const ps_sweep *sw, const double *y, const double *pm, size_t m,
+                          double *rep_mean)
+{
+    size_t R = (size_t)sw->replications, nm = sw->n_metrics, P = 0;
+    if (R < 2) return NAN;
+    double grand = 0;
+    for (size_t r = 0; r < R; r++) rep_mean[r] = 0;
+    for (size_t p = 0; p < sw->n_points; p++) {
+        if (!isfinite(pm[p * nm + m])) continue;
+        P++;
+        grand += pm[p * nm + m];
+        for (size_t r = 0; r < R; r++) rep_mean[r] += y[(p * R + r) * nm + m];
+    }
+    if (P < 2) return NAN;
+    grand /= (double)P;
+    for (size_t r = 0; r < R; r++) rep_mean[r] /= (double)P;
+    double ss = 0;
+    for (size_t p = 0; p < sw->n_points; p++) {
+        double mean = pm[p * nm + m];
+        if (!isfinite(mean)) continue;
+        for (size_t r = 0; r < R; r++) {
+            double e = y[(p * R + r) * nm + m] - mean;
+            if (!sw->per_point_seeds) e -= rep_mean[r] - grand;
+            ss += e * e;
+        }
+    }
+    double df = sw->per_point_seeds ? (double)P * (double)(R - 1)
+                                    : (double)(P - 1) * (double)(R - 1);
+    return ss / df / (double)R;
+}
+
 static int S_point_means(const ps_sweep *sw, const double *y, ps_sweep_analysis *a)
 {
     size_t R = (size_t)sw->replications, nm = sw->n_metrics;
     a->point_mean = malloc((sw->n_points ? sw->n_points : 1) * nm * sizeof *a->point_mean);
-    if (!a->point_mean) return -1;
+    double *rep_mean = malloc(R * sizeof *rep_mean);
+    if (!a->point_mean || !rep_mean) {
+        free(rep_mean);
+        return -1;
+    }
     for (size_t m = 0; m < nm; m++) {
-        double within = 0, mean_all = 0, ss_all = 0;
-        size_t n_within = 0, n_points = 0;
+        double mean_all = 0, ss_all = 0;
+        size_t n_points = 0;
         for (size_t p = 0; p < sw->n_points; p++) {
             double sum = 0;
             int ok = 1;
@@ -30,15 +73,6 @@ static int S_point_means(const ps_sweep *sw, const double *y, ps_sweep_analysis 
             double mean = ok ? sum / (double)R : NAN;
             a->point_mean[p * nm + m] = mean;
             if (!ok) continue;
-            if (R > 1) {
-                double ss = 0;
-                for (size_t r = 0; r < R; r++) {
-                    double e = y[(p * R + r) * nm + m] - mean;
-                    ss += e * e;
-                }
-                within += ss / (double)(R - 1);
-                n_within++;
-            }
             /* Welford, for the variance across points */
             n_points++;
             double delta = mean - mean_all;
@@ -46,10 +80,11 @@ static int S_point_means(const ps_sweep *sw, const double *y, ps_sweep_analysis 
             ss_all += delta * (mean - mean_all);
         }
         double var_points = n_points > 1 ? ss_all / (double)(n_points - 1) : NAN;
-        double noise_var = n_within ? within / (double)n_within / (double)R : NAN;
+        double noise_var = S_noise_var(sw, y, a->point_mean, m, rep_mean);
         a->noise_sd[m] = sqrt(noise_var);
         a->noise_share[m] = var_points > 0 ? noise_var / var_points : NAN;
     }
+    free(rep_mean);
     return 0;
 }
 
@@ -254,8 +289,9 @@ void ps_sweep_print_indices(FILE *fp, const ps_sweep *sw, const ps_sweep_analysi
             fprintf(fp, "; run-to-run noise not measured (one replication per point)\n");
         else
             fprintf(fp, "; run-to-run noise: sd %.3g of a point's mean, %.1f%% of the variance "
-                        "across points\n",
-                    a->noise_sd[m], 100 * a->noise_share[m]);
+                        "across points%s\n",
+                    a->noise_sd[m], 100 * a->noise_share[m],
+                    a->noise_share[m] > 0.3 ? " (LARGE: the indices are largely about noise)" : "");
         if (sobol)
             fprintf(fp, "  %-4s %-32s %-26s %-26s\n", "rank", "factor", "first order S1 [95% CI]",
                     "total ST [95% CI]");

@@ -141,8 +141,11 @@ static void S_sentence(FILE *fp, const ps_sweep *sw, const ps_sweep_analysis *a,
                     "factors.", top->first);
     }
     if (isfinite(a->noise_share[m]))
-        fprintf(fp, " Run-to-run noise is %.1f %% of the variance across points.",
-                100 * a->noise_share[m]);
+        fprintf(fp, " Run-to-run noise is %.1f %% of the variance across points%s",
+                100 * a->noise_share[m],
+                a->noise_share[m] > 0.3 ? ": <b>these indices are largely about noise</b>; add "
+                                          "replications or population before reading them."
+                                        : ".");
     fputs("</p>\n", fp);
 }
 

@@ -351,6 +351,38 @@ Test(design, saltelli_sweep_recovers_the_ishigami_indices)
     S_rmdir(dir);
 }
 
+/* The noise beside the indices: with common seeds, what a seed does to
+ * every point alike cancels between points and is not noise; with a seed
+ * per point it is. y = g_p + c_r + e_pr with a seed effect c = (0, 10). */
+Test(analysis, noise_counts_only_what_common_seeds_do_not_cancel)
+{
+    ps_sweep sw;
+    memset(&sw, 0, sizeof sw);
+    sw.design = PS_SWEEP_RANDOM;
+    sw.n_points = 4;
+    sw.replications = 2;
+    sw.n_metrics = 1;
+    sw.k = 1;
+    const double g[4] = {0, 1, 2, 3}, c[2] = {0, 10};
+    const double e[4][2] = {{0.1, -0.1}, {-0.1, 0.1}, {0.1, -0.1}, {-0.1, 0.1}};
+    double y[8];
+    for (int p = 0; p < 4; p++)
+        for (int r = 0; r < 2; r++) y[p * 2 + r] = g[p] + c[r] + e[p][r];
+    ps_sweep_analysis a;
+    ps_diag d;
+    ps_diag_init(&d);
+    cr_assert_eq(ps_sweep_analyse(&sw, y, &a, &d), 0);
+    /* residual e: 8 x 0.01 over (4 - 1)(2 - 1), over 2 for a mean */
+    cr_expect(fabs(a.noise_sd[0] - sqrt(0.08 / 3 / 2)) < 1e-12, "common: %g", a.noise_sd[0]);
+    cr_expect(fabs(a.noise_share[0] - 0.08 / 3 / 2 / (5.0 / 3)) < 1e-12, "%g", a.noise_share[0]);
+    ps_sweep_analysis_free(&a);
+    sw.per_point_seeds = 1;
+    cr_assert_eq(ps_sweep_analyse(&sw, y, &a, &d), 0);
+    /* within points: (c_r - 5 + e)^2 summed, 200.08 over 4 (2 - 1), over 2 */
+    cr_expect(fabs(a.noise_sd[0] - sqrt(200.08 / 4 / 2)) < 1e-12, "per point: %g", a.noise_sd[0]);
+    ps_sweep_analysis_free(&a);
+}
+
 /* ---- running ---------------------------------------------------------------- */
 
 /* The text of field `col` (0-based) of line `line` (0: the header). */
