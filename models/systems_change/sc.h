@@ -56,7 +56,7 @@ extern const char *const sc_role_names[ROLE_COUNT];
 #define CF_FIRST_SUPPORT_DONE 0x02u
 #define CF_YEAR_SHIFT 2
 #define CF_YEAR_MASK 0x1Cu   /* bits: housing, substance, offending contact */
-#define CF_HIGH 0x20u        /* high-disadvantage class */
+#define CF_HIGH 0x20u        /* high-disadvantage class (bit 5) */
 #define CF_MAX_SHIFT 6
 #define CF_MAX_NEEDS 0xC0u   /* min(most needs at once this episode, 3) */
 

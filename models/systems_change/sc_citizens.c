@@ -190,6 +190,9 @@ typedef struct {
     int64_t *th;   /* [hood] */
     sc_vec *req, *ref;
     gsl_rng *g;
+    /* z of the citizens (sc_z): the value of the citizen's class, or its
+     * own z once the run has given every citizen one */
+    double z_class[2];
 } S_thread;
 
 /* The citizen's contribution to the week's metrics: wellbeing by
@@ -245,7 +248,10 @@ void sc_census(sc_state *st)
     memcpy(st->unmet_domain, sum->unmet_domain, sizeof st->unmet_domain);
 }
 
-static void S_citizen(sc_state *st, size_t i, S_thread *T)
+/* own_z: a constant where it is inlined (c->z is set or not for the whole
+ * pass), so the common case reads the class bit without a test */
+static inline __attribute__((always_inline)) void S_citizen(sc_state *st, size_t i,
+                                                            S_thread *T, int own_z)
 {
     const sc_place *pl = st->pl;
     const sc_params *P = st->prm;
@@ -269,7 +275,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
         u0 = (u0 - P->turnover) / (1 - P->turnover);
     }
     const int h = c->hood[i];
-    const double z = sc_z(c, i);
+    const double z = own_z ? (double)c->z[i] : T->z_class[(c->flags[i] & CF_HIGH) >> 5];
     double a = c->assets[i];
     int status = c->status[i];
 
@@ -555,7 +561,9 @@ void sc_citizen_pass(sc_state *st)
         S_thread T = {&st->tally[tid], st->tl_actor + (size_t)tid * acap,
                       st->tl_link + (size_t)tid * lcap,
                       st->tl_hood + (size_t)tid * (size_t)st->pl->H,
-                      &st->req[tid], &st->ref[tid], st->thread_g[tid]};
+                      &st->req[tid], &st->ref[tid], st->thread_g[tid],
+                      {st->c.z_class[0], st->c.z_class[1]}};
+        const int own_z = st->c.z != NULL;
 #pragma omp for schedule(dynamic, 1)
         for (size_t ch = 0; ch < chunks; ch++) {
             size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
@@ -567,7 +575,8 @@ void sc_citizen_pass(sc_state *st)
                     __builtin_prefetch(&st->c.sev[ahead * (size_t)st->c.D]);
                     __builtin_prefetch(&st->c.partner[ahead * (size_t)st->c.D]);
                 }
-                S_citizen(st, i, &T);
+                if (own_z) S_citizen(st, i, &T, 1);
+                else S_citizen(st, i, &T, 0);
             }
         }
     }
