@@ -56,18 +56,18 @@ void b_phase_names(b_config *cfg)
 /* ---- bytes of the model's arrays ---------------------------------------- */
 
 /* Bytes per citizen of the citizen arrays (sc_citizens in sc.h): D floats of
- * severity, D int16 partners and the per-citizen scalars. A field added to
- * sc_citizens must be added here too. */
+ * severity, D one-byte partners and the per-citizen scalars. z has its own
+ * floats only in a run that changes the disadvantage parameters, which the
+ * bench does not. A field added to sc_citizens must be added here too. */
 static double S_citizen_bytes(const sc_citizens *c)
 {
     size_t D = (size_t)c->D;
     size_t b = D * (sizeof *c->sev + sizeof *c->partner);
-    b += sizeof *c->assets + sizeof *c->engagement + sizeof *c->z;
+    b += sizeof *c->assets + sizeof *c->engagement;
+    if (c->z) b += sizeof *c->z;
     b += sizeof *c->status + sizeof *c->flags + sizeof *c->follow_left +
-         sizeof *c->assess + sizeof *c->handoffs + sizeof *c->max_needs +
-         sizeof *c->year_mask;
-    b += sizeof *c->hood + sizeof *c->relapse + sizeof *c->lead +
-         sizeof *c->episode_tick + sizeof *c->told;
+         sizeof *c->assess + sizeof *c->handoffs + sizeof *c->lead;
+    b += sizeof *c->hood + sizeof *c->relapse + sizeof *c->episode_tick + sizeof *c->told;
     return (double)b;
 }
 

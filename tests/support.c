@@ -62,15 +62,15 @@ int tp_check_state(const sc_state *st, char *why, size_t size)
                 return -1;
             }
         }
+        const int lead = sc_lead(c, i);
         if (!(c->assets[i] >= 0 && c->assets[i] <= 1) ||
-            !(c->engagement[i] >= 0 && c->engagement[i] <= 1) || !(c->z[i] > 0) ||
-            c->status[i] > ST_FOLLOW_UP || c->hood[i] >= st->pl->H ||
-            c->lead[i] >= st->a.n) {
+            !(c->engagement[i] >= 0 && c->engagement[i] <= 1) || !(sc_z(c, i) > 0) ||
+            c->status[i] > ST_FOLLOW_UP || c->hood[i] >= st->pl->H || lead >= st->a.n) {
             snprintf(why, size, "citizen %zu: assets %g engagement %g z %g status %d lead %d", i,
-                     c->assets[i], c->engagement[i], c->z[i], c->status[i], c->lead[i]);
+                     c->assets[i], c->engagement[i], sc_z(c, i), c->status[i], lead);
             return -1;
         }
-        if (c->status[i] == ST_SUPPORTED && (c->lead[i] < 0 || !st->a.alive[c->lead[i]])) {
+        if (c->status[i] == ST_SUPPORTED && (lead < 0 || !st->a.alive[lead])) {
             snprintf(why, size, "citizen %zu supported without a live lead", i);
             return -1;
         }

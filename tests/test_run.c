@@ -216,6 +216,54 @@ Test(invariants, state_stays_in_range_every_tick, .timeout = 300)
     tp_free(&tp);
 }
 
+/* z is a class bit while the disadvantage parameters stay as they were; a
+ * change gives every citizen its own z: adults keep theirs, newcomers draw
+ * with the new parameters */
+typedef struct {
+    float *before;
+    size_t n, kept, new_class;
+    int materialised_before;
+} S_zcheck;
+
+static void S_zevent(sc_state *st, int week, void *vctx)
+{
+    S_zcheck *z = vctx;
+    sc_citizens *c = &st->c;
+    if (week == 10) {
+        z->materialised_before = c->z != NULL;
+        z->n = c->n;
+        z->before = malloc(c->n * sizeof *z->before);
+        for (size_t i = 0; i < c->n; i++) z->before[i] = (float)sc_z(c, i);
+        st->prm_local.high_ratio = 100;
+        st->prm_local.high_share = 0.05;
+    } else if (week == 40 && z->before) {
+        cr_assert_not_null(c->z, "no z per citizen after the change");
+        double norm = 1 - 0.05 + 0.05 * 100;
+        float lo = (float)(1 / norm), hi = (float)(100 / norm);
+        for (size_t i = 0; i < c->n; i++) {
+            if (c->z[i] == z->before[i]) z->kept++;
+            else if (c->z[i] == lo || c->z[i] == hi) z->new_class++;
+            else cr_expect(0, "citizen %zu: z %g is neither its old nor a new class value", i,
+                           c->z[i]);
+            cr_expect_eq((float)sc_z(c, i), c->z[i]);
+        }
+    }
+}
+
+Test(invariants, adults_keep_their_disadvantage_when_it_changes, .timeout = 120)
+{
+    const char *sets[] = {"population.size=4000", "run.weeks=41", "run.warmup=0",
+                          "population.turnover=0.01"};
+    tp_place tp;
+    cr_assert_eq(tp_load(&tp, "configs/coventry.cfg", sets, 4), 0);
+    S_zcheck z = {0};
+    cr_expect_eq(tp_run(&tp, 0, S_zevent, &z, NULL, 1), 0);
+    cr_expect_eq(z.materialised_before, 0, "z per citizen before any change");
+    cr_expect(z.kept > 0 && z.new_class > 0, "kept %zu, new %zu", z.kept, z.new_class);
+    free(z.before);
+    tp_free(&tp);
+}
+
 Test(invariants, no_need_hazard_means_no_needs, .timeout = 120)
 {
     /* with every onset hazard at zero and nobody in need at the start, no

@@ -403,6 +403,27 @@ ParameterizedTest(int *i, set, errors_name_set)
               c->set, c->detail, first);
 }
 
+/* the narrow citizen fields set two limits, refused at load with a reason */
+Test(set, limits_of_the_citizen_layout)
+{
+    static const char *const cases[][2] = {
+        {"community.max_new=300", "a place has at most 253 actors"},
+        {"run.weeks=70000", "the model runs at most 65535 weeks, warm-up included"},
+    };
+    for (size_t k = 0; k < 2; k++) {
+        const char *sets[] = {cases[k][0], NULL};
+        run_result r;
+        S_validate("tests/data/small.cfg", sets, &r);
+        cr_expect_eq(r.status, 2, "--set %s: exit status %d", cases[k][0], r.status);
+        cr_expect(strstr(r.err, cases[k][1]) != NULL, "--set %s: expected '%s' in '%s'",
+                  cases[k][0], cases[k][1], r.err);
+    }
+    const char *ok[] = {"community.max_new=200", "run.weeks=65000", "run.warmup=0", NULL};
+    run_result r;
+    S_validate("tests/data/small.cfg", ok, &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+}
+
 /* the registry value from --set wins over the file's, and a bad one is
  * reported against --set, not the file's line */
 Test(set, overrides_the_file_and_is_blamed)

@@ -25,8 +25,17 @@ enum { P_A, P_B, P_C, P_D, P_E, P_F, P_G, P_H, P_I };
 
 enum sc_status { ST_NONE = 0, ST_UNMET = 1, ST_SUPPORTED = 2, ST_FOLLOW_UP = 3 };
 
-/* partner[d] values below 0 */
-enum { PARTNER_NONE = -1, PARTNER_PENDING = -2, PARTNER_SIGNPOSTED = -3 };
+/* partner[d] and lead are actor indices in a byte; the top three values are
+ * not actors. A place has at most SC_BYTE_ACTORS actors, counting the new
+ * community actors it may gain (checked at load). */
+enum { PARTNER_SIGNPOSTED = 253, PARTNER_PENDING = 254, PARTNER_NONE = 255 };
+#define SC_BYTE_ACTORS 253
+#define LEAD_NONE 255
+static inline int sc_is_actor(uint8_t p) { return p < SC_BYTE_ACTORS; }
+/* episode_tick keeps the tick modulo 2^16: waits are exact for runs of at
+ * most SC_MAX_TICKS weeks, warm-up included (checked at load and at every
+ * step) */
+#define SC_MAX_TICKS 65535
 
 enum sc_kind {
     KIND_STATUTORY,
@@ -41,9 +50,15 @@ extern const char *const sc_kind_names[KIND_COUNT];
 enum sc_role { ROLE_LEAD, ROLE_CONVENER, ROLE_MEMBER, ROLE_COUNT };
 extern const char *const sc_role_names[ROLE_COUNT];
 
-/* citizen flags */
+/* citizen flags: two switches, the systems met this year, the latent
+ * disadvantage class and the most needs of the episode (3 for 3 or more) */
 #define CF_OUT_OF_AREA 0x01u
 #define CF_FIRST_SUPPORT_DONE 0x02u
+#define CF_YEAR_SHIFT 2
+#define CF_YEAR_MASK 0x1Cu   /* bits: housing, substance, offending contact */
+#define CF_HIGH 0x20u        /* high-disadvantage class (bit 5) */
+#define CF_MAX_SHIFT 6
+#define CF_MAX_NEEDS 0xC0u   /* min(most needs at once this episode, 3) */
 
 /* random streams: every draw is keyed by (seed, replication, stream,
  * entity, tick, block) */
@@ -173,17 +188,56 @@ typedef struct sc_citizens {
     size_t n;
     int D;
     float *sev;          /* n * D */
-    float *assets, *engagement, *z;
-    uint8_t *status, *flags, *follow_left, *assess, *handoffs, *max_needs;
-    uint8_t *year_mask;
+    float *assets, *engagement;
+    /* latent disadvantage: the class bit CF_HIGH gives z_class[bit], the
+     * value for the disadvantage parameters z_share and z_ratio. When a
+     * run changes those parameters, z becomes a per-citizen array (NULL
+     * until then) so that adults keep the value they arrived with. */
+    float *z;
+    float z_class[2];
+    double z_share, z_ratio;
+    uint8_t *status, *flags, *follow_left, *assess, *handoffs;
     uint16_t *hood, *relapse;
-    int16_t *lead;
-    int16_t *partner;    /* n * D */
-    int32_t *episode_tick;
+    uint8_t *lead;       /* LEAD_NONE: none */
+    uint8_t *partner;    /* n * D; PARTNER_* when not an actor */
+    uint16_t *episode_tick; /* modulo 2^16 */
     /* services that already hold the citizen's story this episode: bit
      * (actor mod 32); exact for places of up to 32 actors */
     uint32_t *told;
 } sc_citizens;
+
+static inline int sc_lead(const sc_citizens *c, size_t i)
+{
+    return c->lead[i] == LEAD_NONE ? -1 : c->lead[i];
+}
+
+static inline double sc_z(const sc_citizens *c, size_t i)
+{
+    return c->z ? c->z[i] : c->z_class[(c->flags[i] & CF_HIGH) != 0];
+}
+
+static inline int sc_year_mask(const sc_citizens *c, size_t i)
+{
+    return (c->flags[i] & CF_YEAR_MASK) >> CF_YEAR_SHIFT;
+}
+
+static inline int sc_max_needs(const sc_citizens *c, size_t i)
+{
+    return (c->flags[i] & CF_MAX_NEEDS) >> CF_MAX_SHIFT;
+}
+
+static inline void sc_set_max_needs(sc_citizens *c, size_t i, int n_act)
+{
+    unsigned b = n_act >= 3 ? 3u : (unsigned)n_act;
+    c->flags[i] = (uint8_t)((c->flags[i] & ~CF_MAX_NEEDS) | b << CF_MAX_SHIFT);
+}
+
+/* Raises the episode's most needs (kept as min(needs, 3): only the tallies
+ * by 1, 2, 3+ needs read it). */
+static inline void sc_note_needs(sc_citizens *c, size_t i, int n_act)
+{
+    if ((n_act >= 3 ? 3 : n_act) > sc_max_needs(c, i)) sc_set_max_needs(c, i, n_act);
+}
 
 /* Counts an assessment by actor a unless a already has the story. */
 static inline void sc_assess(sc_citizens *c, size_t i, int a)
@@ -296,6 +350,9 @@ void sc_costs_load(sc_place *pl, const config_setting_t *costs, ps_diag *d);
 /* sc_state.c */
 void *sc_create(const void *place, ps_rng_key key, ps_diag *d);
 size_t sc_state_bytes(const void *place);
+/* Sets the class values of z for the state's disadvantage parameters; if
+ * they changed, first gives every citizen its own z. -1: out of memory. */
+int sc_z_refresh(sc_state *st);
 
 /* sc_snapshot.c */
 int sc_save(const void *state, FILE *fp);

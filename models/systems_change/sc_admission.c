@@ -79,7 +79,7 @@ static void S_admit(sc_state *st, const sc_request *rq)
     const int D = st->pl->D;
     const size_t i = (size_t)rq->citizen;
     const int a = rq->actor;
-    int16_t *partner = &c->partner[i * (size_t)D];
+    uint8_t *partner = &c->partner[i * (size_t)D];
     sc_draws r;
     sc_draws_init(&r, st->key, S_ADMIT, (uint32_t)i, (uint32_t)st->tick);
     r.block = (uint32_t)(rq->domain + 1) * 4;
@@ -87,12 +87,13 @@ static void S_admit(sc_state *st, const sc_request *rq)
     if (rq->domain < 0) {
         if (c->status[i] != ST_UNMET) return;
         c->status[i] = ST_SUPPORTED;
-        c->lead[i] = (int16_t)a;
+        c->lead[i] = (uint8_t)a;
         S_take_story(st, i, a, &r);
         if (!(c->flags[i] & CF_FIRST_SUPPORT_DONE)) {
             c->flags[i] |= CF_FIRST_SUPPORT_DONE;
             st->sum.first_support_n++;
-            st->sum.first_support_weeks += st->tick - c->episode_tick[i];
+            /* the wait modulo 2^16 is the wait: runs are at most SC_MAX_TICKS */
+            st->sum.first_support_weeks += (uint16_t)((unsigned)st->tick - c->episode_tick[i]);
         }
         if (sc_u(&r) < P->out_of_area * (1 - A->p[a][P_D]))
             c->flags[i] |= CF_OUT_OF_AREA;
@@ -117,7 +118,7 @@ static void S_admit(sc_state *st, const sc_request *rq)
     } else {
         int d = rq->domain;
         if (c->status[i] != ST_SUPPORTED || partner[d] != PARTNER_SIGNPOSTED) return;
-        partner[d] = (int16_t)a;
+        partner[d] = (uint8_t)a;
         S_take_story(st, i, a, &r);
         A->cases[a]++;
     }
@@ -143,8 +144,8 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
     const int D = st->pl->D;
     const size_t i = (size_t)rf->citizen;
     const int d = rf->domain, lead = rf->lead;
-    int16_t *partner = &c->partner[i * (size_t)D];
-    if (c->status[i] != ST_SUPPORTED || c->lead[i] != lead ||
+    uint8_t *partner = &c->partner[i * (size_t)D];
+    if (c->status[i] != ST_SUPPORTED || sc_lead(c, i) != lead ||
         partner[d] != PARTNER_PENDING)
         return;
     /* candidates: live actors serving d with a free place, weighted by the
@@ -192,7 +193,7 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
     A->succ[chosen]++;
     A->joint_succ[chosen]++;
     A->joint_succ[lead]++;
-    partner[d] = (int16_t)chosen;
+    partner[d] = (uint8_t)chosen;
     A->cases[chosen]++;
     /* the lead hands the story over in person with probability trust;
      * failing that, it may still reach the partner through the system */

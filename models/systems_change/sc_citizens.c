@@ -39,30 +39,34 @@ static void S_init_citizen(sc_state *st, size_t i, gsl_rng *g, uint32_t stream,
             break;
         }
     }
-    double norm = 1 - P->high_share + P->high_share * P->high_ratio;
+    /* z: c->z_class holds these values for the state's parameters (see
+     * sc_z_refresh) */
     int high = gsl_rng_uniform(g) < P->high_share;
-    c->z[i] = (float)((high ? P->high_ratio : 1.0) / norm);
+    if (c->z) {
+        double norm = 1 - P->high_share + P->high_share * P->high_ratio;
+        c->z[i] = (float)((high ? P->high_ratio : 1.0) / norm);
+    }
     /* a newcomer moves into the home the leaver left: neighbourhood
      * populations stay as they were drawn */
     if (at_start) c->hood[i] = (uint16_t)h;
     c->assets[i] = (float)S_beta(g, P->assets_mean, P->assets_sd);
     c->engagement[i] = (float)S_beta(g, P->eng_mean, P->eng_sd);
     c->status[i] = ST_NONE;
-    c->flags[i] = 0;
+    c->flags[i] = high ? (uint8_t)CF_HIGH : 0; /* no year contact, no needs */
     c->follow_left[i] = 0;
-    c->assess[i] = c->handoffs[i] = c->max_needs[i] = 0;
-    c->year_mask[i] = 0;
+    c->assess[i] = c->handoffs[i] = 0;
     c->relapse[i] = 0;
-    c->lead[i] = -1;
+    c->lead[i] = LEAD_NONE;
     c->episode_tick[i] = 0;
     c->told[i] = 0;
+    const double z = sc_z(c, i);
     float *sev = &c->sev[i * (size_t)D];
-    int16_t *partner = &c->partner[i * (size_t)D];
+    uint8_t *partner = &c->partner[i * (size_t)D];
     int n_act = 0;
     for (int d = 0; d < D; d++) {
         sev[d] = 0;
         partner[d] = PARTNER_NONE;
-        if (at_start && gsl_rng_uniform(g) < pl->initial[d] * c->z[i]) {
+        if (at_start && gsl_rng_uniform(g) < pl->initial[d] * z) {
             sev[d] = (float)(P->threshold +
                              gsl_rng_uniform(g) * (P->initial_severity_max - P->threshold));
             n_act++;
@@ -70,8 +74,8 @@ static void S_init_citizen(sc_state *st, size_t i, gsl_rng *g, uint32_t stream,
     }
     if (n_act) {
         c->status[i] = ST_UNMET;
-        c->max_needs[i] = (uint8_t)n_act;
-        c->episode_tick[i] = (int32_t)tick;
+        sc_set_max_needs(c, i, n_act);
+        c->episode_tick[i] = (uint16_t)tick;
     }
 }
 
@@ -110,7 +114,9 @@ void sc_year_reset(sc_state *st)
     const sc_place *pl = st->pl;
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < c->n; i++)
-        c->year_mask[i] = S_contact_bits(pl, &c->sev[i * (size_t)pl->D]);
+        c->flags[i] = (uint8_t)((c->flags[i] & ~CF_YEAR_MASK) |
+                                (unsigned)S_contact_bits(pl, &c->sev[i * (size_t)pl->D])
+                                    << CF_YEAR_SHIFT);
 }
 
 /* An entry actor for domain d seen from neighbourhood h, or -1. */
@@ -150,14 +156,14 @@ static void S_start_episode(sc_citizens *c, size_t i, int n_act, int tick)
     c->assess[i] = 0;
     c->told[i] = 0;
     c->handoffs[i] = 0;
-    c->max_needs[i] = (uint8_t)n_act;
-    c->episode_tick[i] = tick;
+    sc_set_max_needs(c, i, n_act);
+    c->episode_tick[i] = (uint16_t)tick;
     c->flags[i] &= (uint8_t)~(CF_FIRST_SUPPORT_DONE | CF_OUT_OF_AREA);
 }
 
 static void S_release(sc_citizens *c, size_t i, int D)
 {
-    c->lead[i] = -1;
+    c->lead[i] = LEAD_NONE;
     for (int d = 0; d < D; d++) c->partner[i * (size_t)D + (size_t)d] = PARTNER_NONE;
     c->flags[i] &= (uint8_t)~CF_OUT_OF_AREA;
 }
@@ -184,6 +190,9 @@ typedef struct {
     int64_t *th;   /* [hood] */
     sc_vec *req, *ref;
     gsl_rng *g;
+    /* z of the citizens (sc_z): the value of the citizen's class, or its
+     * own z once the run has given every citizen one */
+    double z_class[2];
 } S_thread;
 
 /* The citizen's contribution to the week's metrics: wellbeing by
@@ -195,8 +204,8 @@ static void S_tally(const sc_state *st, size_t i, sc_tally *t)
     const sc_citizens *c = &st->c;
     const int D = pl->D;
     const float *sev = &c->sev[i * (size_t)D];
-    const int16_t *partner = &c->partner[i * (size_t)D];
-    const int lead = c->lead[i], status = c->status[i];
+    const uint8_t *partner = &c->partner[i * (size_t)D];
+    const int lead = sc_lead(c, i), status = c->status[i];
     double wsum = 0, wtot = 0;
     int unserved = 0, n_act = 0;
     for (int d = 0; d < D; d++) {
@@ -205,7 +214,7 @@ static void S_tally(const sc_state *st, size_t i, sc_tally *t)
         if (sev[d] <= 0) continue;
         n_act++;
         int served = status == ST_SUPPORTED && lead >= 0 &&
-                     ((A->domains[lead] & (1u << d)) || partner[d] >= 0);
+                     ((A->domains[lead] & (1u << d)) || sc_is_actor(partner[d]));
         if (!served) {
             unserved = 1;
             t->unmet_domain[d]++;
@@ -239,7 +248,10 @@ void sc_census(sc_state *st)
     memcpy(st->unmet_domain, sum->unmet_domain, sizeof st->unmet_domain);
 }
 
-static void S_citizen(sc_state *st, size_t i, S_thread *T)
+/* own_z: a constant where it is inlined (c->z is set or not for the whole
+ * pass), so the common case reads the class bit without a test */
+static inline __attribute__((always_inline)) void S_citizen(sc_state *st, size_t i,
+                                                            S_thread *T, int own_z)
 {
     const sc_place *pl = st->pl;
     const sc_params *P = st->prm;
@@ -248,7 +260,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
     const int D = pl->D;
     const uint32_t tick = (uint32_t)st->tick;
     float *sev = &c->sev[i * (size_t)D];
-    int16_t *partner = &c->partner[i * (size_t)D];
+    uint8_t *partner = &c->partner[i * (size_t)D];
     sc_tally *t = T->t;
 
     sc_draws r;
@@ -263,7 +275,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
         u0 = (u0 - P->turnover) / (1 - P->turnover);
     }
     const int h = c->hood[i];
-    const double z = c->z[i];
+    const double z = own_z ? (double)c->z[i] : T->z_class[(c->flags[i] & CF_HIGH) >> 5];
     double a = c->assets[i];
     int status = c->status[i];
 
@@ -330,7 +342,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             c->relapse[i] &= (uint16_t)~(1u << d);
 
     int n_act = __builtin_popcount(act);
-    const int lead = c->lead[i];
+    const int lead = sc_lead(c, i);
     const int supported = status == ST_SUPPORTED && lead >= 0;
     for (int d = 0; d < D; d++) {
         if (!(act & (1u << d))) continue;
@@ -340,7 +352,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             double q = 1;
             if (A->domains[lead] & (1u << d))
                 server = lead;
-            else if (partner[d] >= 0) {
+            else if (sc_is_actor(partner[d])) {
                 server = partner[d];
                 q = S_quality(st, lead, server, &link);
             }
@@ -376,7 +388,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             c->relapse[i] |= (uint16_t)(1u << d);
             /* a partner stays with the case: if the need comes back while
              * the case is open, the same team picks it up */
-            if (partner[d] < 0) partner[d] = PARTNER_NONE;
+            if (!sc_is_actor(partner[d])) partner[d] = PARTNER_NONE;
         }
         sev[d] = (float)s;
     }
@@ -388,7 +400,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             maxsev = sev[d];
             worst = d;
         }
-    c->year_mask[i] |= S_contact_bits(pl, sev);
+    c->flags[i] |= (uint8_t)(S_contact_bits(pl, sev) << CF_YEAR_SHIFT);
 
     /* 2. status */
     double e = c->engagement[i];
@@ -402,7 +414,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
     case ST_UNMET:
         if (n_act == 0) {
             status = ST_NONE;
-            c->lead[i] = -1;
+            c->lead[i] = LEAD_NONE;
             break;
         }
         if (sc_u(&r) < e * pow(maxsev, P->seek_nu)) {
@@ -417,7 +429,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             t->assess_sum += c->assess[i];
             t->handoff_sum += c->handoffs[i];
             {
-                int b = c->max_needs[i] >= 3 ? 3 : c->max_needs[i];
+                int b = sc_max_needs(c, i);
                 t->episodes_by_needs[b]++;
                 t->assess_by_needs[b] += c->assess[i];
             }
@@ -431,7 +443,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
             c->flags[i] &= (uint8_t)~CF_OUT_OF_AREA;
             c->follow_left[i] = (uint8_t)P->follow_up_weeks;
             status = P->follow_up_weeks > 0 ? ST_FOLLOW_UP : ST_NONE;
-            if (status == ST_NONE) c->lead[i] = -1;
+            if (status == ST_NONE) c->lead[i] = LEAD_NONE;
             break;
         }
         {
@@ -460,7 +472,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
         T->ta[(size_t)lead * TA_N + TA_CASES]++;
         for (int d = 0; d < D; d++) {
             if (!(act & (1u << d)) || (A->domains[lead] & (1u << d))) continue;
-            if (partner[d] >= 0 && !A->alive[partner[d]]) partner[d] = PARTNER_PENDING;
+            if (sc_is_actor(partner[d]) && !A->alive[partner[d]]) partner[d] = PARTNER_PENDING;
             if (partner[d] == PARTNER_NONE) {
                 /* C: the lead takes the whole person, or signposts */
                 if (sc_u(&r) < A->p[lead][P_C]) {
@@ -470,7 +482,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
                     c->handoffs[i] = S_sat_inc(c->handoffs[i]);
                 }
             }
-            if (partner[d] >= 0) {
+            if (sc_is_actor(partner[d])) {
                 T->ta[(size_t)partner[d] * TA_N + TA_CASES]++;
             } else if (partner[d] == PARTNER_PENDING) {
                 sc_referral *rf = sc_vec_push(T->ref);
@@ -500,7 +512,7 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
                 T->ta[(size_t)lead * TA_N + TA_CASES]++;
             } else {
                 e -= P->eng_setback;
-                c->lead[i] = -1;
+                c->lead[i] = LEAD_NONE;
                 status = ST_UNMET;
             }
             break;
@@ -508,15 +520,15 @@ static void S_citizen(sc_state *st, size_t i, S_thread *T)
         if (c->follow_left[i] > 0) c->follow_left[i]--;
         if (c->follow_left[i] == 0) {
             status = ST_NONE;
-            c->lead[i] = -1;
+            c->lead[i] = LEAD_NONE;
         }
         break;
     }
     c->status[i] = (uint8_t)status;
-    if (n_act > c->max_needs[i]) c->max_needs[i] = (uint8_t)n_act;
+    sc_note_needs(c, i, n_act);
 
     /* assets (F) and engagement relax, grow and erode */
-    int now_lead = c->lead[i];
+    int now_lead = sc_lead(c, i);
     if (status == ST_SUPPORTED && now_lead >= 0)
         a += P->assets_gain * A->p[now_lead][P_F] * (1 - a);
     else if (n_act > 0)
@@ -549,7 +561,9 @@ void sc_citizen_pass(sc_state *st)
         S_thread T = {&st->tally[tid], st->tl_actor + (size_t)tid * acap,
                       st->tl_link + (size_t)tid * lcap,
                       st->tl_hood + (size_t)tid * (size_t)st->pl->H,
-                      &st->req[tid], &st->ref[tid], st->thread_g[tid]};
+                      &st->req[tid], &st->ref[tid], st->thread_g[tid],
+                      {st->c.z_class[0], st->c.z_class[1]}};
+        const int own_z = st->c.z != NULL;
 #pragma omp for schedule(dynamic, 1)
         for (size_t ch = 0; ch < chunks; ch++) {
             size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
@@ -561,7 +575,8 @@ void sc_citizen_pass(sc_state *st)
                     __builtin_prefetch(&st->c.sev[ahead * (size_t)st->c.D]);
                     __builtin_prefetch(&st->c.partner[ahead * (size_t)st->c.D]);
                 }
-                S_citizen(st, i, &T);
+                if (own_z) S_citizen(st, i, &T, 1);
+                else S_citizen(st, i, &T, 0);
             }
         }
     }

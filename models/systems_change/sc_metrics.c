@@ -158,7 +158,7 @@ void sc_observe_year(void *vs, int year, double *row)
     int64_t count[8] = {0};
     const sc_citizens *c = &st->c;
 #pragma omp parallel for schedule(static) reduction(+ : count[:8])
-    for (size_t i = 0; i < c->n; i++) count[c->year_mask[i] & 7]++;
+    for (size_t i = 0; i < c->n; i++) count[sc_year_mask(c, i)]++;
     /* bit 1 housing, 2 substance, 4 offending */
     row[0] = (double)count[1];
     row[1] = (double)count[2];

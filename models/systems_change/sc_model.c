@@ -60,6 +60,18 @@ static int S_step(void *vs, const ps_step_ctx *ctx, ps_diag *d)
     sc_state *st = vs;
     st->tick = ctx->tick;
     st->week = ctx->week;
+    if (ctx->tick >= SC_MAX_TICKS) {
+        /* episode_tick keeps 16 bits (sc.h) */
+        ps_diag_add(d, PS_ERR_INPUT, "", 0, "run.weeks",
+                    "tick %d: the model runs at most %d weeks, warm-up included",
+                    ctx->tick, SC_MAX_TICKS);
+        return PS_ERR_INPUT;
+    }
+    if (sc_z_refresh(st) != 0) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "",
+                    "out of memory giving %zu citizens their own disadvantage", st->c.n);
+        return PS_ERR_MEMORY;
+    }
     if (ctx->week == 0) sc_year_reset(st);
     double t0 = omp_get_wtime();
     sc_citizen_pass(st);

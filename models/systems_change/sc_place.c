@@ -614,6 +614,16 @@ void *sc_load(const ps_scenario *s, const ps_params *reg, ps_diag *d)
     const config_setting_t *hoods = S_group(s, "neighbourhoods", CONFIG_TYPE_LIST, d);
     if (hoods) S_load_hoods(pl, hoods, d);
     if (S_names_ok(pl)) S_load_actors(s, reg, pl, d);
+    if (pl->A > 0 && pl->A + pl->prm.max_new_actors > SC_BYTE_ACTORS)
+        ps_diag_add(d, PS_ERR_INPUT, s->path, 0, "actors",
+                    "%d actors and community.max_new = %d: a place has at most %d actors, "
+                    "new community actors included (citizens keep actor numbers in a byte)",
+                    pl->A, pl->prm.max_new_actors, SC_BYTE_ACTORS);
+    if ((long)s->run.warmup + s->run.weeks > SC_MAX_TICKS)
+        ps_diag_add(d, PS_ERR_INPUT, s->path, 0, "run",
+                    "run.warmup + run.weeks = %ld: the model runs at most %d weeks, "
+                    "warm-up included (citizens keep the start of an episode in 16 bits)",
+                    (long)s->run.warmup + s->run.weeks, SC_MAX_TICKS);
     if (S_names_ok(pl))
         sc_costs_load(pl, config_setting_get_member(config_root_setting(&s->cfg), "costs"), d);
     if (d->count) goto fail;

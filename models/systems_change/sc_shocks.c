@@ -41,9 +41,9 @@ void sc_actor_depart(sc_state *st, int actor)
     const int D = c->D;
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < c->n; i++) {
-        int16_t *partner = &c->partner[i * (size_t)D];
-        if (c->lead[i] == actor) {
-            c->lead[i] = -1;
+        uint8_t *partner = &c->partner[i * (size_t)D];
+        if (sc_lead(c, i) == actor) {
+            c->lead[i] = LEAD_NONE;
             for (int d = 0; d < D; d++) partner[d] = PARTNER_NONE;
             if (c->status[i] == ST_SUPPORTED) c->status[i] = ST_UNMET;
             if (c->status[i] == ST_FOLLOW_UP) c->status[i] = ST_NONE;

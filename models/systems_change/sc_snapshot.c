@@ -9,13 +9,14 @@
 #include "sc.h"
 
 /* raised whenever the fields below change */
-#define SC_SNAPSHOT_FORMAT 2
+#define SC_SNAPSHOT_FORMAT 3
 
 /* one direction of the transfer, so saving and restoring list the same
  * fields in the same order */
 typedef struct {
     FILE *fp;
     int writing, bad;
+    uint64_t format; /* the format read, when restoring */
 } S_io;
 
 static void S_move(S_io *io, void *p, size_t size, size_t count)
@@ -73,20 +74,30 @@ static void S_transfer(S_io *io, sc_state *st)
     uint64_t seen[4];
     memcpy(seen, check, sizeof seen);
     MOVE(io, seen, 4);
+    if (!io->writing && !io->bad) io->format = seen[0];
     if (!io->writing && memcmp(seen, check, sizeof seen) != 0) io->bad = 1;
     MOVE(io, &st->tick, 1);
     MOVE(io, &st->week, 1);
     MOVE(io, c->sev, n * D);
     MOVE(io, c->assets, n);
     MOVE(io, c->engagement, n);
-    MOVE(io, c->z, n);
+    MOVE(io, c->z_class, 2);
+    MOVE(io, &c->z_share, 1);
+    MOVE(io, &c->z_ratio, 1);
+    /* z per citizen, present once a run has changed the disadvantage
+     * parameters */
+    uint8_t own_z = c->z != NULL;
+    MOVE(io, &own_z, 1);
+    if (!io->writing && !io->bad && own_z && !c->z) {
+        c->z = malloc((n + 1) * sizeof *c->z);
+        if (!c->z) io->bad = 1;
+    }
+    if (own_z) MOVE(io, c->z, n);
     MOVE(io, c->status, n);
     MOVE(io, c->flags, n);
     MOVE(io, c->follow_left, n);
     MOVE(io, c->assess, n);
     MOVE(io, c->handoffs, n);
-    MOVE(io, c->max_needs, n);
-    MOVE(io, c->year_mask, n);
     MOVE(io, c->hood, n);
     MOVE(io, c->relapse, n);
     MOVE(io, c->lead, n);
@@ -174,7 +185,7 @@ static void S_transfer(S_io *io, sc_state *st)
 
 int sc_save(const void *vs, FILE *fp)
 {
-    S_io io = {fp, 1, 0};
+    S_io io = {fp, 1, 0, SC_SNAPSHOT_FORMAT};
     S_transfer(&io, (sc_state *)vs);
     return io.bad ? -1 : 0;
 }
@@ -183,8 +194,16 @@ void *sc_restore(const void *place, ps_rng_key key, FILE *fp, ps_diag *d)
 {
     sc_state *st = sc_create(place, key, d);
     if (!st) return NULL;
-    S_io io = {fp, 0, 0};
+    S_io io = {fp, 0, 0, 0};
     S_transfer(&io, st);
+    if (io.bad && io.format && io.format != SC_SNAPSHOT_FORMAT) {
+        ps_diag_add(d, PS_ERR_INPUT, "", 0, "--from",
+                    "the snapshot holds the model's state in format %llu; this build reads "
+                    "format %d: make a new one with --snapshot-at WEEK FILE",
+                    (unsigned long long)io.format, SC_SNAPSHOT_FORMAT);
+        sc_destroy(st);
+        return NULL;
+    }
     if (io.bad) {
         ps_diag_add(d, PS_ERR_INPUT, "", 0, "--from",
                     "the snapshot's state does not fit this place (truncated or from another "

@@ -68,7 +68,7 @@ void sc_destroy(void *vs)
     sc_citizens *c = &st->c;
     free(c->sev); free(c->assets); free(c->engagement); free(c->z);
     free(c->status); free(c->flags); free(c->follow_left); free(c->assess);
-    free(c->handoffs); free(c->max_needs); free(c->year_mask); free(c->hood);
+    free(c->handoffs); free(c->hood);
     free(c->relapse); free(c->lead); free(c->partner); free(c->episode_tick); free(c->told);
     sc_actors *a = &st->a;
     free(a->alive); free(a->left); free(a->kind); free(a->role); free(a->system); free(a->hood);
@@ -109,13 +109,37 @@ size_t sc_state_bytes(const void *vplace)
     size_t n = (size_t)pl->population, D = (size_t)pl->D;
     size_t actors = (size_t)(pl->A + pl->prm.max_new_actors);
     size_t links = (size_t)pl->L + 4 * (size_t)pl->prm.max_new_actors;
-    /* per citizen: severity (float) and partner (int16) per domain, three
-     * floats, eight bytes, two uint16, lead int16, episode tick and story
-     * mask */
-    size_t per_citizen = D * (sizeof(float) + sizeof(int16_t)) + 3 * sizeof(float) + 8 +
-                         2 * sizeof(uint16_t) + sizeof(int16_t) + 2 * sizeof(int32_t);
+    /* per citizen: severity (float) and partner (byte) per domain, two
+     * floats, six bytes, three uint16 and the story mask (sc_citizens); z
+     * gets its own floats only if a run changes the disadvantage
+     * parameters */
+    size_t per_citizen = D * (sizeof(float) + sizeof(uint8_t)) + 2 * sizeof(float) + 6 +
+                         3 * sizeof(uint16_t) + sizeof(uint32_t);
     size_t per_actor = 400 + D * (size_t)pl->H * sizeof(double) + actors / 8 + 64;
     return n * per_citizen + actors * per_actor + links * 80;
+}
+
+static void S_z_class(sc_citizens *c, const sc_params *P)
+{
+    double norm = 1 - P->high_share + P->high_share * P->high_ratio;
+    c->z_class[0] = (float)(1.0 / norm);
+    c->z_class[1] = (float)(P->high_ratio / norm);
+    c->z_share = P->high_share;
+    c->z_ratio = P->high_ratio;
+}
+
+int sc_z_refresh(sc_state *st)
+{
+    sc_citizens *c = &st->c;
+    const sc_params *P = st->prm;
+    if (c->z || (P->high_share == c->z_share && P->high_ratio == c->z_ratio)) return 0;
+    /* adults keep the z they arrived with; newcomers draw with the new
+     * parameters */
+    c->z = malloc((c->n + 1) * sizeof *c->z);
+    if (!c->z) return -1;
+    for (size_t i = 0; i < c->n; i++) c->z[i] = c->z_class[(c->flags[i] & CF_HIGH) != 0];
+    S_z_class(c, P);
+    return 0;
 }
 
 #define ALLOC(ptr, count)                                                      \
@@ -142,10 +166,11 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     c->n = n;
     c->D = D;
     ALLOC(c->sev, n * (size_t)D);
-    ALLOC(c->assets, n); ALLOC(c->engagement, n); ALLOC(c->z, n);
+    ALLOC(c->assets, n); ALLOC(c->engagement, n);
+    S_z_class(c, st->prm);
     ALLOC(c->status, n); ALLOC(c->flags, n); ALLOC(c->follow_left, n);
-    ALLOC(c->assess, n); ALLOC(c->handoffs, n); ALLOC(c->max_needs, n);
-    ALLOC(c->year_mask, n); ALLOC(c->hood, n); ALLOC(c->relapse, n);
+    ALLOC(c->assess, n); ALLOC(c->handoffs, n);
+    ALLOC(c->hood, n); ALLOC(c->relapse, n);
     ALLOC(c->lead, n); ALLOC(c->partner, n * (size_t)D); ALLOC(c->episode_tick, n); ALLOC(c->told, n);
 
     sc_actors *a = &st->a;
