@@ -324,7 +324,8 @@ static void S_systems_table(FILE *fp, const sc_dx_profile *pr)
 {
     fputs("<table><tr><th>system</th><th>actors</th><th>respondents</th>", fp);
     for (int k = 0; k < SC_DX_K; k++) fprintf(fp, "<th>%c</th>", 'A' + k);
-    fputs("<th>trust density</th><th>leadership entropy</th><th>links within</th></tr>\n", fp);
+    fputs("<th>trust density</th><th>leadership entropy</th><th>links within</th>"
+          "<th>weakest, and who is furthest below on it</th></tr>\n", fp);
     for (int g = 0; g < pr->n_groups; g++) {
         const sc_dx_group *G = &pr->groups[g];
         fputs("<tr><td>", fp);
@@ -343,7 +344,13 @@ static void S_systems_table(FILE *fp, const sc_dx_profile *pr)
         S_fixed(fp, G->trust_density, 3);
         fputs("</td><td>", fp);
         S_fixed(fp, G->leadership_entropy, 3);
-        fprintf(fp, "</td><td>%d</td></tr>\n", G->links);
+        fprintf(fp, "</td><td>%d</td><td>%c", G->links, 'A' + G->weakest);
+        if (G->below[G->weakest][0] >= 0) {
+            fputs(": ", fp);
+            S_esc(fp, pr->actors[G->below[G->weakest][0]].id);
+            fprintf(fp, " (&minus;%.2f)", G->below_gap[G->weakest][0]);
+        }
+        fputs("</td></tr>\n", fp);
     }
     fprintf(fp, "</table>\n<p>Links across systems (their ends in different systems, or one end "
                 "without a label): %d, mean trust ", pr->cross_links);
