@@ -589,6 +589,8 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     goto done;
 fail:
     S_print_diag(&d);
+    if (d.count > 1)
+        fprintf(stderr, "placesim: %s: %d problems\n", d.entries[0].file, d.count);
     rc = d.status ? d.status : PS_ERR_INPUT;
 done:
     free(data.rows);
