@@ -411,6 +411,37 @@ static int S_write_leverage(const char *dir, const dx_result *res, ps_diag *d)
     return ps_outfile_commit(&f, d);
 }
 
+/* The mean over replications of the baseline's metric `name` at the
+ * horizon; NaN when the model has no such metric. */
+static double S_horizon(const ps_compare_data *c, const char *name)
+{
+    size_t m = 0;
+    while (m < c->n_metrics && strcmp(c->metric_names[m], name) != 0) m++;
+    if (m == c->n_metrics) return NAN;
+    double s = 0;
+    for (size_t r = 0; r < c->reps; r++) s += ps_compare_at(c, 0, r, c->weeks)[m];
+    return s / (double)c->reps;
+}
+
+/* Where each group is heading in the baseline: the model reports P_X,
+ * trust_density and leadership_entropy for the place and, suffixed with
+ * ".label", for each system label. */
+static void S_simulated(dx_result *res, const ps_compare_data *c)
+{
+    for (int g = 0; g < res->profile->n_groups; g++) {
+        char name[96], suffix[40] = "";
+        if (g > 0) snprintf(suffix, sizeof suffix, ".%s", res->profile->groups[g].name);
+        for (int k = 0; k < SC_DX_K; k++) {
+            snprintf(name, sizeof name, "P_%c%s", 'A' + k, suffix);
+            res->sim_index[g][k] = S_horizon(c, name);
+        }
+        snprintf(name, sizeof name, "trust_density%s", suffix);
+        res->sim_trust[g] = S_horizon(c, name);
+        snprintf(name, sizeof name, "leadership_entropy%s", suffix);
+        res->sim_entropy[g] = S_horizon(c, name);
+    }
+}
+
 /* The headline on stdout: the profile's extremes and the ranking. */
 static void S_print_summary(const dx_result *res)
 {
@@ -579,7 +610,8 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     S_levers(model, base.place, &data, defs, n_arms, levers);
     dx_result res = {a.scenario, a.survey, run_pop, pop, a.reps, (int)data.weeks,
                      base.scen.run.warmup, (unsigned long long)seed, a.step, S_now() - t0, &pr,
-                     n_arms - 1, levers};
+                     n_arms - 1, levers, {{0}}, {0}, {0}};
+    S_simulated(&res, &data);
     if (S_write_profile(out, &pr, &d) != 0 || S_write_leverage(out, &res, &d) != 0 ||
         dx_write_report(out, &res, &d) != 0)
         goto fail;

@@ -50,6 +50,10 @@ typedef struct dx_result {
     const sc_dx_profile *profile;
     size_t n_levers;
     dx_lever *levers;         /* [k * 2 + joint] for the place, then by system */
+    /* the baseline as simulated, at the horizon (mean over replications),
+     * per group as in the profile: where each system is heading */
+    double sim_index[SC_DX_MAX_GROUPS][SC_DX_K];
+    double sim_trust[SC_DX_MAX_GROUPS], sim_entropy[SC_DX_MAX_GROUPS];
 } dx_result;
 
 /* 1 when the interval excludes zero on the better side, -1 on the worse

@@ -320,6 +320,43 @@ static void S_leverage_table(FILE *fp, const dx_result *res, int group)
     fputs("</table>\n", fp);
 }
 
+/* Each group at the start and at the horizon of the baseline run. */
+static void S_heading_table(FILE *fp, const dx_result *res)
+{
+    const sc_dx_profile *pr = res->profile;
+    fprintf(fp, "<p>Where each system is heading without a change: its indices at the start "
+                "and after %d weeks of the baseline (mean over replications; the model's "
+                "dispositions move with trust, peers, performance and stress).</p>\n",
+            res->weeks);
+    fputs("<table><tr><th>system</th>", fp);
+    for (int k = 0; k < SC_DX_K; k++) fprintf(fp, "<th>%c</th>", 'A' + k);
+    fputs("<th>trust density</th><th>leadership entropy</th></tr>\n", fp);
+    for (int g = 0; g < pr->n_groups; g++) {
+        const sc_dx_group *G = &pr->groups[g];
+        fputs("<tr><td>", fp);
+        S_esc(fp, G->name);
+        fputs("</td>", fp);
+        for (int k = 0; k < SC_DX_K; k++) {
+            double v = res->sim_index[g][k], dv = v - G->index[k];
+            fprintf(fp, "<td class=\"%s\">", dv > 0.02 ? "good" : dv < -0.02 ? "bad" : "");
+            S_fixed(fp, G->index[k], 2);
+            fputs(" &rarr; ", fp);
+            S_fixed(fp, v, 2);
+            fputs("</td>", fp);
+        }
+        fputs("<td>", fp);
+        S_fixed(fp, G->trust_density, 3);
+        fputs(" &rarr; ", fp);
+        S_fixed(fp, res->sim_trust[g], 3);
+        fputs("</td><td>", fp);
+        S_fixed(fp, G->leadership_entropy, 3);
+        fputs(" &rarr; ", fp);
+        S_fixed(fp, res->sim_entropy[g], 3);
+        fputs("</td></tr>\n", fp);
+    }
+    fputs("</table>\n", fp);
+}
+
 static void S_systems_table(FILE *fp, const sc_dx_profile *pr)
 {
     fputs("<table><tr><th>system</th><th>actors</th><th>respondents</th>", fp);
@@ -401,6 +438,7 @@ int dx_write_report(const char *dir, const dx_result *res, ps_diag *d)
     S_leverage_table(fp, res, 0);
     fputs("<h2>Systems</h2>\n", fp);
     S_systems_table(fp, pr);
+    S_heading_table(fp, res);
     for (int g = 1; g < pr->n_groups; g++) {
         if (!S_find(res, 0, 0, g)) continue;
         fputs("<h3>Raised within the ", fp);
