@@ -155,6 +155,14 @@ Test(survey, the_reader_takes_quotes_crlf_a_bom_and_comments_from_memory)
     cr_expect(strstr(line, "mem.csv:4: column I: rating 9 is out of range") != NULL, "%s", line);
     cr_expect_eq(d.status, PS_ERR_INPUT);
     sc_survey_free(&sv);
+
+    /* found by fuzzing: a record of empty fields only, before any byte was
+     * kept (tests/fuzz/regressions/survey-empty-fields-null-buffer.csv) */
+    ps_diag_init(&d);
+    cr_expect_eq(sc_survey_parse(&sv, ",", 1, "mem.csv", ids, 2, &d), -1);
+    ps_diag_format(&d, 0, line, sizeof line);
+    cr_expect(strstr(line, "mem.csv:1: column 1: unknown column ''") != NULL, "%s", line);
+    sc_survey_free(&sv);
 }
 
 /* ---- malformed surveys -------------------------------------------------- */

@@ -114,6 +114,12 @@ static int S_next(S_reader *rd, S_record *r)
         }
         break;
     }
+    /* a buffer even for a record of empty fields: S_field points into it */
+    if (!r->buf) {
+        r->buf = malloc(256);
+        if (!r->buf) return -1;
+        r->cap = 256;
+    }
     r->len = 0;
     r->nf = 0;
     r->line = rd->line;
