@@ -47,6 +47,7 @@ void dx_usage(FILE *fp)
           "  profile.csv   each precondition's index and spreads per system, and per actor\n"
           "  leverage.csv  per arm and outcome: baseline, arm, paired difference with its\n"
           "                95 % interval; for joint raises, joint minus alone and synergy\n"
+          "  manifest.json version, scenario hash, seed, replications, population, timings\n"
           "\n"
           "  --survey FILE  a CSV with a header: actor, optional role and respondent,\n"
           "                 and A..I rated 1-5 (blank: no answer); a rating r is the level\n"
@@ -442,6 +443,47 @@ static void S_simulated(dx_result *res, const ps_compare_data *c)
     }
 }
 
+static void S_json_string(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
+        else if (c < 32) fprintf(fp, "\\u%04x", c);
+        else fputc(c, fp);
+    }
+    fputc('"', fp);
+}
+
+/* What was run, for the record (the timings differ between runs; the CSV
+ * files do not). */
+static int S_write_manifest(const char *dir, const dx_result *res, const ps_loaded *base,
+                            const char *version, size_t n_arms, ps_diag *d)
+{
+    ps_outfile f;
+    if (ps_outfile_open(&f, dir, "manifest.json", d) != 0) return -1;
+    FILE *fp = f.fp;
+    fputs("{\n  \"program\": \"placesim diagnose\",\n  \"version\": ", fp);
+    S_json_string(fp, version);
+    fputs(",\n  \"scenario\": ", fp);
+    S_json_string(fp, res->scenario);
+    fprintf(fp, ",\n  \"scenario_hash\": \"fnv1a64:%016llx\"",
+            (unsigned long long)base->scen.content_hash);
+    fputs(",\n  \"survey\": ", fp);
+    if (res->survey) S_json_string(fp, res->survey);
+    else fputs("null", fp);
+    fprintf(fp, ",\n  \"seed\": %llu,\n  \"replications\": %d,\n  \"arms\": %zu", res->seed,
+            res->reps, n_arms);
+    fprintf(fp, ",\n  \"weeks\": %d,\n  \"warmup\": %d", res->weeks, res->warmup);
+    fprintf(fp, ",\n  \"population\": %ld,\n  \"scenario_population\": %ld", res->population,
+            res->scenario_population);
+    fprintf(fp, ",\n  \"step\": %.10g", res->step);
+    fprintf(fp, ",\n  \"threads\": %d,\n  \"wall_seconds\": %.3f", omp_get_max_threads(),
+            res->seconds);
+    fputs(",\n  \"files\": [\"report.html\", \"profile.csv\", \"leverage.csv\"]\n}\n", fp);
+    return ps_outfile_commit(&f, d);
+}
+
 /* The headline on stdout: the profile's extremes and the ranking. */
 static void S_print_summary(const dx_result *res)
 {
@@ -469,7 +511,6 @@ static void S_print_summary(const dx_result *res)
 
 int dx_command(int argc, char **argv, const ps_model_type *model, const char *version)
 {
-    (void)version;
     S_args a;
     if (S_parse(argc, argv, &a) != 0) {
         dx_usage(stderr);
@@ -613,10 +654,12 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
                      n_arms - 1, levers, {{0}}, {0}, {0}};
     S_simulated(&res, &data);
     if (S_write_profile(out, &pr, &d) != 0 || S_write_leverage(out, &res, &d) != 0 ||
-        dx_write_report(out, &res, &d) != 0)
+        dx_write_report(out, &res, &d) != 0 ||
+        S_write_manifest(out, &res, &base, version, n_arms, &d) != 0)
         goto fail;
     S_print_summary(&res);
-    printf("placesim: results in %s (report.html, profile.csv, leverage.csv)\n", out);
+    printf("placesim: results in %s (report.html, profile.csv, leverage.csv, manifest.json)\n",
+           out);
     printf("placesim: %.1f s\n", S_now() - t0);
     goto done;
 fail:
