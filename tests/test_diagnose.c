@@ -234,7 +234,8 @@ Test(diagnose, leverage_is_byte_identical_on_one_and_two_threads_and_the_report_
     for (int t = 1; t <= 2; t++) {
         snprintf(cmd, sizeof cmd,
                  "%s diagnose tests/data/small.cfg --survey tests/data/surveys/hand_made.csv "
-                 "--reps 3 --seed 11 --threads %d " SMALL_RUN " --quiet --out %s/t%d > %s/t%d.log",
+                 "--reps 3 --seed 11 --threads %d --by-system " SMALL_RUN
+                 " --quiet --out %s/t%d > %s/t%d.log",
                  BIN, t, dir, t, dir, t);
         cr_assert_eq(tp_shell(cmd), 0, "diagnose with %d thread(s) failed", t);
     }
@@ -244,13 +245,15 @@ Test(diagnose, leverage_is_byte_identical_on_one_and_two_threads_and_the_report_
     snprintf(a, sizeof a, "%s/t1/profile.csv", dir);
     snprintf(b, sizeof b, "%s/t2/profile.csv", dir);
     cr_expect(S_same(a, b), "profile.csv differs between 1 and 2 threads");
-    /* 18 arms x 5 outcomes, and a header */
-    static char text[1 << 16];
+    /* (18 arms for the place + 9 for each of its 4 system labels) x 5
+     * outcomes, and a header */
+    static char text[1 << 17];
     snprintf(a, sizeof a, "%s/t1/leverage.csv", dir);
     tp_read_text(a, text, sizeof text);
     int lines = 0;
     for (char *p = text; *p; p++) lines += *p == '\n';
-    cr_expect_eq(lines, 1 + 18 * 5);
+    cr_expect_eq(lines, 1 + (18 + 9 * 4) * 5);
+    cr_expect(strstr(text, "\nmultiple_needs,C,alone,C,") != NULL, "a system's own arms");
     /* an existing result is not overwritten without --overwrite */
     snprintf(cmd, sizeof cmd, "%s diagnose tests/data/small.cfg --reps 2 " SMALL_RUN
                               " --quiet --out %s/t1 > /dev/null 2>&1", BIN, dir);
