@@ -60,6 +60,13 @@ typedef struct dx_result {
  * side, 0 when it includes zero. */
 int dx_sure(const ps_interval *iv, int direction);
 
+/* The files of a diagnosis, each written into dir atomically. Return 0 or
+ * -1 (d filled). */
+int dx_write_profile(const char *dir, const sc_dx_profile *pr, ps_diag *d);
+int dx_write_leverage(const char *dir, const dx_result *res, ps_diag *d);
+int dx_write_manifest(const char *dir, const dx_result *res, unsigned long long scenario_hash,
+                      const char *version, size_t n_arms, int threads, ps_diag *d);
+
 /* Writes report.html into dir atomically. Returns 0 or -1 (d filled). */
 int dx_write_report(const char *dir, const dx_result *res, ps_diag *d);
 
