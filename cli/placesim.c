@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diagnose.h"
 #include "experiment.h"
 #include "interrupt.h"
 #include "loaded_scenario.h"
@@ -34,6 +35,8 @@ static void S_usage_main(FILE *fp)
           "commands:\n"
           "  run SCENARIO       simulate a scenario and write its results\n"
           "  compare SCENARIO POLICY  baseline against a policy, paired, with a report\n"
+          "  diagnose SCENARIO  a place's precondition profile (scenario or --survey) and\n"
+          "                     where raising each precondition moves outcomes most\n"
           "  validate SCENARIO  check a scenario file and report every problem\n"
           "  sweep SWEEP        vary factors by a design; Sobol or Morris indices\n"
           "  params             list every model parameter: path, default, range, doc\n"
@@ -637,12 +640,14 @@ int main(int argc, char **argv)
         else if (strcmp(what, "params") == 0) S_usage_params(stdout);
         else if (strcmp(what, "compare") == 0) S_usage_compare(stdout);
         else if (strcmp(what, "sweep") == 0) cli_usage_sweep(stdout);
+        else if (strcmp(what, "diagnose") == 0) dx_usage(stdout);
         else S_usage_main(stdout);
         return 0;
     }
     ps_interrupt_install();
     if (strcmp(cmd, "run") == 0) return S_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0) return S_cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "diagnose") == 0) return dx_command(argc - 1, argv + 1, S_model, PLACESIM_VERSION);
     if (strcmp(cmd, "validate") == 0) return S_cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "params") == 0) return S_cmd_params(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0) {

@@ -35,8 +35,8 @@ static int S_check_arms(const ps_arm *arms, size_t n_arms, ps_diag *d)
     return 0;
 }
 
-int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
-                       int quiet, const ps_snapshot_io *snap, ps_compare_data *data, ps_diag *d)
+int ps_compare_alloc(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
+                     ps_compare_data *data, ps_diag *d)
 {
     memset(data, 0, sizeof *data);
     if (S_check_arms(arms, n_arms, d) != 0) return PS_ERR_INPUT;
@@ -52,16 +52,41 @@ int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_a
                     n_arms * data->reps, data->weeks + 1, data->n_metrics);
         return PS_ERR_MEMORY;
     }
+    return 0;
+}
+
+int ps_compare_collect_replication(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
+                                   size_t rep, const ps_snapshot_io *snap,
+                                   ps_compare_data *data, ps_diag *d)
+{
+    if (S_check_arms(arms, n_arms, d) != 0) return PS_ERR_INPUT;
+    const ps_run_settings *run = &arms[0].scen->run;
+    if (n_arms != data->n_arms || rep >= data->reps || (size_t)run->weeks != data->weeks ||
+        (size_t)run->replications != data->reps) {
+        ps_diag_add(d, PS_ERR_INPUT, arms[0].scen->path, 0, "run",
+                    "the arms of replication %zu do not match the comparison's shape", rep);
+        return PS_ERR_INPUT;
+    }
+    for (size_t a = 0; a < n_arms; a++) {
+        int rc = ps_sim_replication(type, arms[a].place, run, arms[a].timeline, (unsigned)rep,
+                                    ps_compare_at(data, a, rep, 0), snap, d);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
+                       int quiet, const ps_snapshot_io *snap, ps_compare_data *data, ps_diag *d)
+{
+    int rc = ps_compare_alloc(type, arms, n_arms, data, d);
+    if (rc) return rc;
     ps_progress prog;
     ps_progress_start(&prog, "paired replications", data->reps, quiet);
     for (size_t r = 0; r < data->reps; r++) {
-        for (size_t a = 0; a < n_arms; a++) {
-            int rc = ps_sim_replication(type, arms[a].place, run, arms[a].timeline, (unsigned)r,
-                                        ps_compare_at(data, a, r, 0), snap, d);
-            if (rc) {
-                ps_progress_finish(&prog);
-                return rc;
-            }
+        rc = ps_compare_collect_replication(type, arms, n_arms, r, snap, data, d);
+        if (rc) {
+            ps_progress_finish(&prog);
+            return rc;
         }
         ps_progress_update(&prog, r + 1);
     }

@@ -55,4 +55,15 @@ int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_a
                        int quiet, const ps_snapshot_io *snap, ps_compare_data *data,
                        ps_diag *d);
 
+/* The same in steps, for arms whose places differ from one replication to
+ * the next (a diagnosis draws each replication's levels from a survey's
+ * uncertainty): ps_compare_alloc sizes data for arms (data->rows must be
+ * freed), then ps_compare_collect_replication runs replication rep of every
+ * arm, with its key (seed, rep), into it. Returns 0 or a ps_status. */
+int ps_compare_alloc(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
+                     ps_compare_data *data, ps_diag *d);
+int ps_compare_collect_replication(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
+                                   size_t rep, const ps_snapshot_io *snap,
+                                   ps_compare_data *data, ps_diag *d);
+
 #endif
