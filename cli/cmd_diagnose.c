@@ -347,7 +347,32 @@ static void S_print_summary(const dx_result *res)
            pr->survey ? "survey" : "scenario levels", 'A' + P->weakest, P->index[P->weakest],
            'A' + P->strongest, P->index[P->strongest], P->trust_density, P->leadership_entropy,
            pr->cross_links);
-    printf("%-4s %-12s %-16s %11s %24s %7s\n", "rank", "raise", "variant",
+    /* the nine preconditions, weakest first */
+    static const char *const names[SC_DX_K] = {
+        "beneficiary impact", "citizen-centred", "systemic", "grounded in place",
+        "trusted partners", "strengths based", "distributed leadership",
+        "resilient, risk embracing", "able to let go"};
+    int order[SC_DX_K];
+    for (int k = 0; k < SC_DX_K; k++) order[k] = k;
+    for (int i = 1; i < SC_DX_K; i++)
+        for (int j = i; j > 0 && P->index[order[j]] < P->index[order[j - 1]]; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    printf("%-30s %6s %14s %18s  %s\n", "precondition (weakest first)", "index", "sd (actors)",
+           "sd (respondents)", "furthest below");
+    for (int i = 0; i < SC_DX_K; i++) {
+        int k = order[i], b = P->below[k][0];
+        char rsd[32];
+        if (isnan(P->spread_respondents[k])) snprintf(rsd, sizeof rsd, "-");
+        else snprintf(rsd, sizeof rsd, "%.3f", P->spread_respondents[k]);
+        printf("%c %-28s %6.3f %14.3f %18s  %s%s", 'A' + k, names[k], P->index[k],
+               P->spread_actors[k], rsd, b >= 0 ? pr->actors[b].id : "-", b >= 0 ? " (" : "");
+        if (b >= 0) printf("%+.2f)", -P->below_gap[k][0]);
+        putchar('\n');
+    }
+    printf("\n%-4s %-12s %-16s %11s %24s %7s\n", "rank", "raise", "variant",
            "wellbeing", "95% interval", "sure");
     for (int joint = 0; joint < 2; joint++)
         for (int rank = 1; rank <= SC_DX_K; rank++)
