@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "diagnose.h"
 #include "experiment.h"
 #include "loaded_scenario.h"
@@ -169,18 +170,6 @@ static int S_parse(int argc, char **argv, S_args *a)
         return -1;
     }
     return 0;
-}
-
-static void S_print_diag(const ps_diag *d)
-{
-    char line[1024];
-    int shown = d->count < PS_DIAG_MAX ? d->count : PS_DIAG_MAX;
-    for (int i = 0; i < shown; i++) {
-        ps_diag_format(d, i, line, sizeof line);
-        fprintf(stderr, "%s\n", line);
-    }
-    if (d->count > shown)
-        fprintf(stderr, "placesim: %d more problems not shown\n", d->count - shown);
 }
 
 static double S_now(void)
@@ -542,7 +531,7 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     printf("placesim: %.1f s\n", S_now() - t0);
     goto done;
 fail:
-    S_print_diag(&d);
+    cli_print_diag(&d);
     if (d.count > 1)
         fprintf(stderr, "placesim: %s: %d problems\n", d.entries[0].file, d.count);
     rc = d.status ? d.status : PS_ERR_INPUT;

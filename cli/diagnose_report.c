@@ -18,19 +18,6 @@ static const char *const S_names[SC_DX_K] = {
 static const char *const S_colors[] = {"#1b6ca8", "#d95f02", "#1b9e77", "#7570b3", "#e7298a",
                                        "#66a61e", "#e6ab02", "#a6761d", "#666666"};
 
-static void S_esc(FILE *fp, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '&': fputs("&amp;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default: fputc(*s, fp);
-        }
-    }
-}
-
 /* Numbers for people: NaN as a dash; signed with `digits` significant
  * digits, or fixed with `digits` decimals. */
 static void S_signed(FILE *fp, double v, int digits)
@@ -94,7 +81,7 @@ static void S_radar(FILE *fp, const sc_dx_profile *pr)
         fprintf(fp, "<line x1=\"430\" y1=\"%.0f\" x2=\"450\" y2=\"%.0f\" stroke=\"%s\" "
                     "stroke-width=\"%s\"/>", ly - 4, ly - 4, color, g == 0 ? "2.5" : "1.2");
         fprintf(fp, "<text x=\"455\" y=\"%.0f\">", ly);
-        S_esc(fp, G->name);
+        ps_write_html(fp, G->name);
         fputs("</text>\n", fp);
     }
     fputs("</svg>\n", fp);
@@ -133,7 +120,7 @@ static void S_leverage_chart(FILE *fp, const dx_result *res)
             W, H, W, H);
     fprintf(fp, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n", W, H);
     fputs("<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">Leverage: change in ", fp);
-    S_esc(fp, dx_outcomes[0].label);
+    ps_write_html(fp, dx_outcomes[0].label);
     fputs("</text>\n<text x=\"10\" y=\"38\" fill=\"#555\">paired difference from the baseline "
           "with its 95 % interval; blue: raised alone, orange: with its supporters</text>\n", fp);
     fprintf(fp, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#888\" "
@@ -143,7 +130,7 @@ static void S_leverage_chart(FILE *fp, const dx_result *res)
         const dx_lever *joint = alone + 1; /* the joint arm follows its alone arm */
         double y = T + rowh * i + 10;
         fprintf(fp, "<text x=\"10\" y=\"%.0f\">%d. %c: ", y + 6, i + 1, 'A' + alone->k);
-        S_esc(fp, S_names[alone->k]);
+        ps_write_html(fp, S_names[alone->k]);
         fputs("</text>\n", fp);
         const dx_lever *pair[2] = {alone, joint};
         for (int j = 0; j < 2; j++) {
@@ -254,7 +241,7 @@ static void S_summary(FILE *fp, const dx_result *res)
                 g_low = g;
         if (g_low > 0) {
             fprintf(fp, "on %c, the ", 'A' + P->weakest);
-            S_esc(fp, pr->groups[g_low].name);
+            ps_write_html(fp, pr->groups[g_low].name);
             fprintf(fp, " system (%.2f).", pr->groups[g_low].index[P->weakest]);
         }
         fputs("</li>\n", fp);
@@ -278,7 +265,7 @@ static void S_profile_table(FILE *fp, const sc_dx_profile *pr)
         fputs("</td><td>", fp);
         for (int w = 0; w < SC_DX_WORST && P->below[k][w] >= 0; w++) {
             fputs(w ? ", " : "", fp);
-            S_esc(fp, pr->actors[P->below[k][w]].id);
+            ps_write_html(fp, pr->actors[P->below[k][w]].id);
             fprintf(fp, " (&minus;%.2f)", P->below_gap[k][w]);
         }
         fputs("</td></tr>\n", fp);
@@ -294,7 +281,7 @@ static void S_leverage_table(FILE *fp, const dx_result *res, int group)
     fputs("<table><tr><th>rank</th><th>raise</th>", fp);
     for (int o = 0; o < DX_N_OUTCOMES; o++) {
         fputs("<th>", fp);
-        S_esc(fp, dx_outcomes[o].label);
+        ps_write_html(fp, dx_outcomes[o].label);
         fprintf(fp, " <small>(%s is better)</small></th>", dx_outcomes[o].direction > 0 ? "higher"
                                                                                        : "lower");
     }
@@ -334,7 +321,7 @@ static void S_heading_table(FILE *fp, const dx_result *res)
     for (int g = 0; g < pr->n_groups; g++) {
         const sc_dx_group *G = &pr->groups[g];
         fputs("<tr><td>", fp);
-        S_esc(fp, G->name);
+        ps_write_html(fp, G->name);
         fputs("</td>", fp);
         for (int k = 0; k < SC_DX_K; k++) {
             double v = res->sim_index[g][k], dv = v - G->index[k];
@@ -366,7 +353,7 @@ static void S_systems_table(FILE *fp, const sc_dx_profile *pr)
     for (int g = 0; g < pr->n_groups; g++) {
         const sc_dx_group *G = &pr->groups[g];
         fputs("<tr><td>", fp);
-        S_esc(fp, G->name);
+        ps_write_html(fp, G->name);
         fprintf(fp, "</td><td>%d</td><td>%d</td>", G->n_actors, G->respondents);
         for (int k = 0; k < SC_DX_K; k++) {
             double v = G->index[k];
@@ -384,7 +371,7 @@ static void S_systems_table(FILE *fp, const sc_dx_profile *pr)
         fprintf(fp, "</td><td>%d</td><td>%c", G->links, 'A' + G->weakest);
         if (G->below[G->weakest][0] >= 0) {
             fputs(": ", fp);
-            S_esc(fp, pr->actors[G->below[G->weakest][0]].id);
+            ps_write_html(fp, pr->actors[G->below[G->weakest][0]].id);
             fprintf(fp, " (&minus;%.2f)", G->below_gap[G->weakest][0]);
         }
         fputs("</td></tr>\n", fp);
@@ -409,11 +396,11 @@ int dx_write_report(const char *dir, const dx_result *res, ps_diag *d)
           "td.good,tr.good td{background:#e3f4e3}td.bad,tr.bad td{background:#fbe3e3}\n"
           "small{color:#555}\n</style></head><body>\n", fp);
     fputs("<h1>Diagnosis of a place: ", fp);
-    S_esc(fp, res->scenario);
+    ps_write_html(fp, res->scenario);
     fputs("</h1>\n<p>", fp);
     if (res->survey) {
         fputs("Profile from the survey ", fp);
-        S_esc(fp, res->survey);
+        ps_write_html(fp, res->survey);
         fputs("; organisations without answers keep the scenario's levels. ", fp);
     } else {
         fputs("Profile from the scenario's precondition levels (no survey given). ", fp);
@@ -442,7 +429,7 @@ int dx_write_report(const char *dir, const dx_result *res, ps_diag *d)
     for (int g = 1; g < pr->n_groups; g++) {
         if (!S_find(res, 0, 0, g)) continue;
         fputs("<h3>Raised within the ", fp);
-        S_esc(fp, pr->groups[g].name);
+        ps_write_html(fp, pr->groups[g].name);
         fputs(" system only</h3>\n", fp);
         S_leverage_table(fp, res, g);
     }
