@@ -42,6 +42,12 @@ enum ps_sweep_design {
 enum ps_sweep_dist { PS_DIST_UNIFORM, PS_DIST_NORMAL, PS_DIST_LOGUNIFORM, PS_DIST_DISCRETE };
 enum ps_sweep_op { PS_FACTOR_SET, PS_FACTOR_SCALE, PS_FACTOR_ADD };
 
+/* The names the sweep file uses for a design, a distribution and an
+ * operation (for messages, manifests and reports). */
+extern const char *const ps_sweep_design_names[];
+extern const char *const ps_sweep_dist_names[];
+extern const char *const ps_sweep_op_names[];
+
 typedef struct ps_sweep_factor {
     const char *name, *path; /* owned by the sweep file's tree */
     const config_setting_t *where;

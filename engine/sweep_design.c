@@ -15,8 +15,6 @@
 #include "snapshot.h"
 #include "sweep.h"
 
-static const char *const S_design_names[] = {"factorial", "random", "lhs",   "sobol",
-                                             "saltelli",  "morris", "matrix"};
 
 static void S_note(ps_sweep *sw, const char *text)
 {
@@ -339,7 +337,7 @@ static int S_design(ps_sweep *sw, ps_diag *d)
     }
     }
     ps_diag_add(d, PS_ERR_MEMORY, sw->path, 0, "design", "the %s design could not be built",
-                S_design_names[sw->design]);
+                ps_sweep_design_names[sw->design]);
     return -1;
 }
 

@@ -14,10 +14,10 @@
 static const char *const S_keys[] = {
     "name", "scenario", "set", "design", "samples", "replications", "seed", "seeds",
     "bootstrap", "morris_levels", "factorial_levels", "matrix", "factors", "metrics"};
-static const char *const S_designs[] = {"factorial", "random", "lhs",   "sobol",
+const char *const ps_sweep_design_names[] = {"factorial", "random", "lhs",   "sobol",
                                         "saltelli",  "morris", "matrix"};
-static const char *const S_dists[] = {"uniform", "normal", "loguniform", "discrete"};
-static const char *const S_ops[] = {"set", "scale", "add"};
+const char *const ps_sweep_dist_names[] = {"uniform", "normal", "loguniform", "discrete"};
+const char *const ps_sweep_op_names[] = {"set", "scale", "add"};
 static const char *const S_factor_keys[] = {"name", "path",  "op", "distribution", "min",
                                             "max",  "mean",  "sd", "levels"};
 static const char *const S_metric_keys[] = {"metric", "name", "week", "from", "to"};
@@ -62,7 +62,7 @@ static void S_read_factor(ps_sweep_factor *f, const config_setting_t *g, int mat
     ps_cfg_check_keys(g, S_factor_keys, S_COUNT(S_factor_keys), d);
     ps_cfg_string(g, "name", 1, NULL, &f->name, d);
     ps_cfg_string(g, "path", 1, NULL, &f->path, d);
-    int op = S_choice(g, "op", S_ops, S_COUNT(S_ops), PS_FACTOR_SET, d);
+    int op = S_choice(g, "op", ps_sweep_op_names, S_COUNT(ps_sweep_op_names), PS_FACTOR_SET, d);
     f->op = op < 0 ? PS_FACTOR_SET : op;
     if (matrix) {
         /* the values come from the design matrix */
@@ -74,7 +74,7 @@ static void S_read_factor(ps_sweep_factor *f, const config_setting_t *g, int mat
         return;
     }
     const config_setting_t *levels = config_setting_get_member(g, "levels");
-    int dist = S_choice(g, "distribution", S_dists, S_COUNT(S_dists),
+    int dist = S_choice(g, "distribution", ps_sweep_dist_names, S_COUNT(ps_sweep_dist_names),
                         levels ? PS_DIST_DISCRETE : PS_DIST_UNIFORM, d);
     if (dist < 0) return;
     f->dist = dist;
@@ -217,7 +217,7 @@ int ps_sweep_open(ps_sweep *sw, const char *path, ps_diag *d)
 
     ps_cfg_sets(config_setting_get_member(root, "set"), &sw->sets, &sw->n_sets, d);
 
-    int design = S_choice(root, "design", S_designs, S_COUNT(S_designs), -1, d);
+    int design = S_choice(root, "design", ps_sweep_design_names, S_COUNT(ps_sweep_design_names), -1, d);
     if (design == -1 && !config_setting_get_member(root, "design"))
         ps_diag_add(d, PS_ERR_INPUT, path, 0, "design",
                     "missing: one of factorial, random, lhs, sobol, saltelli, morris, matrix");
@@ -228,7 +228,7 @@ int ps_sweep_open(ps_sweep *sw, const char *path, ps_diag *d)
         sw->samples = (size_t)v;
     if (!needs_samples && config_setting_get_member(root, "samples"))
         ps_cfg_error(config_setting_get_member(root, "samples"), d,
-                     "the %s design takes no 'samples'", S_designs[design]);
+                     "the %s design takes no 'samples'", ps_sweep_design_names[design]);
     if (ps_cfg_int(root, "replications", 0, 1, 1, 100000, &v, d) >= 0)
         sw->replications = (int)v;
     int has_seed = ps_cfg_int(root, "seed", 0, 0, 0, INT64_MAX, &v, d);

@@ -211,6 +211,23 @@ int ps_journal_append(ps_journal *j, size_t run, const char *row, ps_diag *d)
     return 0;
 }
 
+/* Removes the journal files in dir (but runs.csv when keep_main). */
+static void S_remove(const char *dir, int keep_main)
+{
+    DIR *dh = opendir(dir);
+    struct dirent *e;
+    while (dh && (e = readdir(dh)) != NULL) {
+        if (!S_is_journal(e->d_name) || (keep_main && strcmp(e->d_name, "runs.csv") == 0))
+            continue;
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (dh) closedir(dh);
+}
+
+void ps_journal_remove_all(const char *dir) { S_remove(dir, 0); }
+
 int ps_journal_finish(ps_journal *j, ps_diag *d)
 {
     for (size_t r = 0; r < j->n_runs; r++)
@@ -224,15 +241,7 @@ int ps_journal_finish(ps_journal *j, ps_diag *d)
     for (size_t r = 0; r < j->n_runs; r++) fputs(j->rows[r], f.fp);
     if (ps_outfile_commit(&f, d) != 0) return -1;
     /* the rows are all in runs.csv now: the per-rank files can go */
-    DIR *dh = opendir(j->dir);
-    struct dirent *e;
-    while (dh && (e = readdir(dh)) != NULL) {
-        if (!S_is_journal(e->d_name) || strcmp(e->d_name, "runs.csv") == 0) continue;
-        char path[1400];
-        snprintf(path, sizeof path, "%s/%s", j->dir, e->d_name);
-        unlink(path);
-    }
-    if (dh) closedir(dh);
+    S_remove(j->dir, 1);
     S_sync_dir(j->dir);
     return 0;
 }

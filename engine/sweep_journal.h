@@ -45,4 +45,7 @@ int ps_journal_finish(ps_journal *j, ps_diag *d);
 
 void ps_journal_close(ps_journal *j);
 
+/* Removes every journal file in dir (a sweep started afresh there). */
+void ps_journal_remove_all(const char *dir);
+
 #endif

@@ -8,8 +8,6 @@
 #include "output.h"
 #include "sweep.h"
 
-static const char *const S_design_names[] = {"factorial", "random", "lhs",   "sobol",
-                                             "saltelli",  "morris", "matrix"};
 
 /* Horizontal bars, one row per factor in rank order: the first index
  * (filled) and, for Sobol, the total (outlined), each with its interval. */
@@ -168,7 +166,7 @@ int ps_sweep_report(const ps_sweep *sw, const ps_sweep_analysis *a, const double
     ps_write_html(fp, sw->scenario);
     fprintf(fp, "</code>; %s design, %zu points &times; %d replication%s = %zu runs; seed %llu "
                 "(%s random numbers).</p>\n",
-            S_design_names[sw->design], sw->n_points, sw->replications,
+            ps_sweep_design_names[sw->design], sw->n_points, sw->replications,
             sw->replications == 1 ? "" : "s", ps_sweep_run_count(sw),
             (unsigned long long)sw->seed, sw->per_point_seeds ? "per-point" : "common");
     for (int i = 0; i < sw->n_notes; i++) {

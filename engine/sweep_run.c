@@ -24,10 +24,6 @@
 #include "sweep.h"
 #include "sweep_journal.h"
 
-static const char *const S_design_names[] = {"factorial", "random", "lhs",   "sobol",
-                                             "saltelli",  "morris", "matrix"};
-static const char *const S_dist_names[] = {"uniform", "normal", "loguniform", "discrete"};
-static const char *const S_op_names[] = {"set", "scale", "add"};
 
 static double S_now(void)
 {
@@ -194,7 +190,7 @@ static int S_manifest(const ps_sweep *sw, const ps_sweep_options *opt, const cha
     S_json_string(fp, sw->scenario);
     fprintf(fp, ",\n  \"sweep_hash\": \"%016" PRIx64 "\",\n", sw->hash);
     fprintf(fp, "  \"design\": \"%s\",\n  \"points\": %zu,\n  \"replications\": %d,\n",
-            S_design_names[sw->design], sw->n_points, sw->replications);
+            ps_sweep_design_names[sw->design], sw->n_points, sw->replications);
     fprintf(fp, "  \"runs\": %zu,\n  \"seed\": %" PRIu64 ",\n  \"seeds\": \"%s\",\n",
             ps_sweep_run_count(sw), sw->seed, sw->per_point_seeds ? "per_point" : "common");
     fprintf(fp, "  \"factors\": [");
@@ -205,7 +201,7 @@ static int S_manifest(const ps_sweep *sw, const ps_sweep_options *opt, const cha
         fprintf(fp, ", \"path\": ");
         S_json_string(fp, fa->path);
         fprintf(fp, ", \"op\": \"%s\", \"distribution\": \"%s\", \"settings\": %zu}",
-                S_op_names[fa->op], S_dist_names[fa->dist], fa->n_paths);
+                ps_sweep_op_names[fa->op], ps_sweep_dist_names[fa->dist], fa->n_paths);
     }
     fprintf(fp, "\n  ],\n  \"metrics\": [");
     for (size_t m = 0; m < sw->n_metrics; m++) {
@@ -244,16 +240,13 @@ static uint64_t S_manifest_hash(const char *dir)
 /* Removes what an earlier sweep left in dir (with --overwrite). */
 static void S_clear_previous(const char *dir)
 {
-    static const char *const names[] = {"runs.csv", "indices.csv", "report.html", "sweep.json"};
+    static const char *const names[] = {"indices.csv", "report.html", "sweep.json"};
     char path[1200];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         unlink(path);
     }
-    for (int r = 1; r < 4096; r++) {
-        snprintf(path, sizeof path, "%s/runs-rank-%d.csv", dir, r);
-        if (unlink(path) != 0 && errno == ENOENT && r > 64) break;
-    }
+    ps_journal_remove_all(dir);
 }
 
 static int S_prepare_dir(const ps_sweep *sw, const ps_sweep_options *opt, int rank, ps_diag *d)
