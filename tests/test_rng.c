@@ -4,6 +4,8 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include <string.h>
+
 #include "rng.h"
 
 /* Random123's published kat_vectors for philox4x32 with 10 rounds. */
@@ -87,4 +89,30 @@ Test(rng, gsl_distributions_have_the_right_moments)
     mean = gsl_stats_mean(x, 1, N);
     cr_expect(mean > 0.497 && mean < 0.503, "uniform mean %g", mean);
     gsl_rng_free(r);
+}
+
+/* Many counters at once give the same bits as one at a time, for every
+ * count around the vector width, including counters that wrap past 2^32. */
+Test(rng, blocks_in_a_batch_match_one_at_a_time)
+{
+    ps_rng_key key = ps_rng_key_make(20261126, 3);
+    const uint32_t starts[3] = {0, 123457, 0xfffffff5u};
+    uint32_t batch[70][4], portable[70][4];
+    cr_log_info("vector path on this CPU: %s", ps_rng_blocks_vectorised() ? "yes" : "no");
+    for (int s = 0; s < 3; s++)
+        for (size_t n = 0; n <= 70; n++) {
+            memset(batch, 0xAB, sizeof batch);
+            ps_rng_blocks(key, 7, starts[s], 42, 5, n, batch);
+            ps_rng_blocks_portable(key, 7, starts[s], 42, 5, n, portable);
+            for (size_t j = 0; j < n; j++) {
+                uint32_t one[4];
+                ps_rng_block(key, 7, starts[s] + (uint32_t)j, 42, 5, one);
+                for (int w = 0; w < 4; w++) {
+                    cr_assert_eq(batch[j][w], one[w], "n %zu, block %zu, word %d", n, j, w);
+                    cr_assert_eq(portable[j][w], one[w], "n %zu, block %zu, word %d", n, j, w);
+                }
+            }
+            /* nothing past n is written */
+            if (n < 70) cr_assert_eq(batch[n][0], 0xABABABABu, "n %zu", n);
+        }
 }

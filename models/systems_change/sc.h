@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -425,6 +426,21 @@ static inline void sc_draws_init(sc_draws *r, ps_rng_key key, uint32_t stream,
     r->tick = tick;
     r->block = 0;
     r->pos = 4;
+}
+
+/* The same stream, with its first block already computed (by
+ * ps_rng_blocks for many citizens at once). */
+static inline void sc_draws_init_from(sc_draws *r, ps_rng_key key, uint32_t stream,
+                                      uint32_t entity, uint32_t tick,
+                                      const uint32_t first[4])
+{
+    r->key = key;
+    r->stream = stream;
+    r->entity = entity;
+    r->tick = tick;
+    r->block = 1;
+    r->pos = 0;
+    memcpy(r->buf, first, sizeof r->buf);
 }
 
 static inline double sc_u(sc_draws *r)

@@ -251,7 +251,8 @@ void sc_census(sc_state *st)
 /* own_z: a constant where it is inlined (c->z is set or not for the whole
  * pass), so the common case reads the class bit without a test */
 static inline __attribute__((always_inline)) void S_citizen(sc_state *st, size_t i,
-                                                            S_thread *T, int own_z)
+                                                            S_thread *T, int own_z,
+                                                            const uint32_t first[4])
 {
     const sc_place *pl = st->pl;
     const sc_params *P = st->prm;
@@ -264,7 +265,7 @@ static inline __attribute__((always_inline)) void S_citizen(sc_state *st, size_t
     sc_tally *t = T->t;
 
     sc_draws r;
-    sc_draws_init(&r, st->key, S_CITIZEN, (uint32_t)i, tick);
+    sc_draws_init_from(&r, st->key, S_CITIZEN, (uint32_t)i, tick, first);
     double u0 = sc_u(&r);
 
     /* population turnover: an adult leaves, a new one arrives */
@@ -541,6 +542,9 @@ static inline __attribute__((always_inline)) void S_citizen(sc_state *st, size_t
     S_tally(st, i, t);
 }
 
+/* Citizens whose first blocks are drawn together */
+#define S_BATCH 64
+
 void sc_citizen_pass(sc_state *st)
 {
     size_t n = st->c.n;
@@ -564,19 +568,28 @@ void sc_citizen_pass(sc_state *st)
                       &st->req[tid], &st->ref[tid], st->thread_g[tid],
                       {st->c.z_class[0], st->c.z_class[1]}};
         const int own_z = st->c.z != NULL;
+        uint32_t first[S_BATCH][4];
 #pragma omp for schedule(dynamic, 1)
         for (size_t ch = 0; ch < chunks; ch++) {
             size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
-            for (size_t i = ch * PS_CHUNK; i < end; i++) {
-                /* the few citizens with a need are scattered among the many
-                 * without: fetch their needs ahead so the load does not stall */
-                size_t ahead = i + 8;
-                if (ahead < end && st->c.status[ahead] != ST_NONE) {
-                    __builtin_prefetch(&st->c.sev[ahead * (size_t)st->c.D]);
-                    __builtin_prefetch(&st->c.partner[ahead * (size_t)st->c.D]);
+            for (size_t i0 = ch * PS_CHUNK; i0 < end; i0 += S_BATCH) {
+                /* every citizen draws at least one block a week: compute a
+                 * batch of them together, eight lanes at a time */
+                size_t m = end - i0 < S_BATCH ? end - i0 : S_BATCH;
+                ps_rng_blocks(st->key, S_CITIZEN, (uint32_t)i0, (uint32_t)st->tick, 0, m,
+                              first);
+                for (size_t i = i0; i < i0 + m; i++) {
+                    /* the few citizens with a need are scattered among the
+                     * many without: fetch their needs ahead so the load does
+                     * not stall */
+                    size_t ahead = i + 8;
+                    if (ahead < end && st->c.status[ahead] != ST_NONE) {
+                        __builtin_prefetch(&st->c.sev[ahead * (size_t)st->c.D]);
+                        __builtin_prefetch(&st->c.partner[ahead * (size_t)st->c.D]);
+                    }
+                    if (own_z) S_citizen(st, i, &T, 1, first[i - i0]);
+                    else S_citizen(st, i, &T, 0, first[i - i0]);
                 }
-                if (own_z) S_citizen(st, i, &T, 1);
-                else S_citizen(st, i, &T, 0);
             }
         }
     }
