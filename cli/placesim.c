@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cpu_features.h"
 #include "diagnose.h"
 #include "experiment.h"
 #include "interrupt.h"
@@ -402,6 +403,9 @@ static void S_print_profile(const ps_run_result *res, double citizen_weeks)
         printf("%-12s %10.3f %7.1f%% %16.2f\n", res->phase_names[k], res->phase_seconds[k],
                total > 0 ? 100 * res->phase_seconds[k] / total : 0,
                citizen_weeks > 0 ? 1e9 * res->phase_seconds[k] / citizen_weeks : 0);
+    printf("vector paths: %s\n",
+           ps_cpu_avx2() ? "AVX2 (PLACESIM_NO_AVX2=1 times the portable ones)"
+                         : "portable (no AVX2, or PLACESIM_NO_AVX2 set)");
 }
 
 static int S_cmd_run(int argc, char **argv)

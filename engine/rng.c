@@ -6,8 +6,9 @@
 #include "rng.h"
 
 #include <Random123/philox.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "cpu_features.h"
 
 void ps_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
                       uint32_t out[4])
@@ -185,20 +186,7 @@ static PS_AVX2 void S_blocks_avx2(ps_rng_key key, uint32_t stream,
                            out + j);
 }
 
-int ps_rng_blocks_vectorised(void)
-{
-    /* threads may ask at once: each gets the same answer */
-    static int known = -1;
-    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
-    if (v < 0) {
-        /* PLACESIM_NO_AVX2 (any value) times the portable path on the same
-         * machine; the bits are the same either way */
-        __builtin_cpu_init();
-        v = __builtin_cpu_supports("avx2") && !getenv("PLACESIM_NO_AVX2") ? 1 : 0;
-        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
-    }
-    return v;
-}
+int ps_rng_blocks_vectorised(void) { return ps_cpu_avx2(); }
 
 void ps_rng_blocks(ps_rng_key key, uint32_t stream, uint32_t entity0,
                    uint32_t tick, uint32_t block, size_t n, uint32_t (*out)[4])

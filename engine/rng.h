@@ -42,8 +42,7 @@ void ps_rng_blocks_portable(ps_rng_key key, uint32_t stream, uint32_t entity0,
                             uint32_t tick, uint32_t block, size_t n,
                             uint32_t (*out)[4]);
 
-/* Whether ps_rng_blocks uses the vector path: the CPU has AVX2 and the
- * environment does not set PLACESIM_NO_AVX2. */
+/* Whether ps_rng_blocks uses the vector path (ps_cpu_avx2). */
 int ps_rng_blocks_vectorised(void);
 
 /* A uniform double in the open interval (0, 1) from one word. */

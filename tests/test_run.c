@@ -90,6 +90,39 @@ Test(run, byte_identical_for_any_thread_count, .init = S_mktmp, .fini = S_rmtmp,
     }
 }
 
+/* The AVX2 paths (Philox blocks, the quiet screen) and their portable twins
+ * compute the same bits; PLACESIM_NO_AVX2 forces the portable ones. On a
+ * CPU without AVX2 both runs take the portable paths, and the test still
+ * checks the switch is reported. */
+Test(run, vector_and_portable_paths_give_the_same_bits, .init = S_mktmp, .fini = S_rmtmp,
+     .timeout = 300)
+{
+    static const char *const files[] = {"series.csv", "summary.csv", "annual.csv"};
+    static const char *const env[2] = {"", "PLACESIM_NO_AVX2=1 "};
+    for (int k = 0; k < 2; k++) {
+        char cmd[2048], out[4096], outfile[400];
+        snprintf(outfile, sizeof outfile, "%s/stdout%d.txt", S_tmp, k);
+        snprintf(cmd, sizeof cmd,
+                 "env -u PLACESIM_NO_AVX2 %s%s " SMALL
+                 " --set run.weeks=104 --threads 2 --profile --out %s/v%d >'%s' 2>&1",
+                 env[k], PLACESIM_BINARY, S_tmp, k, outfile);
+        cr_assert_eq(tp_shell(cmd), 0, "%s", cmd);
+        tp_read_text(outfile, out, sizeof out);
+        if (k == 1)
+            cr_assert(strstr(out, "vector paths: portable") != NULL,
+                      "PLACESIM_NO_AVX2 is not reported: %s", out);
+        else
+            cr_assert(strstr(out, "vector paths: ") != NULL, "no vector paths line: %s", out);
+    }
+    for (size_t f = 0; f < 3; f++) {
+        char p1[512], p2[512];
+        snprintf(p1, sizeof p1, "%s/v0/%s", S_tmp, files[f]);
+        snprintf(p2, sizeof p2, "%s/v1/%s", S_tmp, files[f]);
+        cr_expect(tp_same_file(p1, p2), "%s differs between the vector and portable paths",
+                  files[f]);
+    }
+}
+
 Test(run, a_different_seed_gives_different_results, .init = S_mktmp, .fini = S_rmtmp,
      .timeout = 120)
 {

@@ -428,6 +428,15 @@ static inline void sc_draws_init(sc_draws *r, ps_rng_key key, uint32_t stream,
     r->pos = 4;
 }
 
+/* The quiet majority of citizens i0 .. i0+m-1, m <= 64 (sc_quiet.c):
+ * those with no status and no relapse memory whose first uniform,
+ * first[j][0], gives no departure and no onset this week. Their week is
+ * done here: assets and engagement relax exactly as in the citizen pass's
+ * quiet return. Returns them as bits (bit j: citizen i0 + j). For the class
+ * z of citizens without their own (c->z NULL). */
+uint64_t sc_quiet_screen(sc_state *st, size_t i0, size_t m, const uint32_t (*first)[4],
+                         const double z_class[2]);
+
 /* The same stream, with its first block already computed (by
  * ps_rng_blocks for many citizens at once). */
 static inline void sc_draws_init_from(sc_draws *r, ps_rng_key key, uint32_t stream,
