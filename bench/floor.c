@@ -1,6 +1,7 @@
 /* The floor: the least a citizen-week can cost in this design. Per citizen
- * and tick, one counter-based Philox block keyed by (citizen, tick), as the
- * model draws it, and one state update (a float severity that decays or
+ * and tick, one counter-based Philox block keyed by (citizen, tick), drawn
+ * as the model draws it (ps_rng_blocks, 64 citizens at a time, eight lanes
+ * per AVX2 vector where the CPU has it), and one state update (a float severity that decays or
  * restarts, a status byte), in parallel over the model's fixed chunks of
  * PS_CHUNK citizens with the same dynamic schedule and one parallel region
  * per tick. The model's ns per citizen-week divided by the floor's is how far
@@ -12,7 +13,10 @@
 #include "reduce.h"
 #include "rng.h"
 
-enum { B_FLOOR_STREAM = 2 }; /* the model's citizen stream number */
+enum {
+    B_FLOOR_STREAM = 2, /* the model's citizen stream number */
+    B_FLOOR_BATCH = 64  /* citizens whose blocks are drawn together, as in the model */
+};
 
 int b_floor_alloc(b_floor *f, size_t n)
 {
@@ -62,18 +66,22 @@ int64_t b_floor_tick(b_floor *f, uint64_t seed, uint32_t tick, int threads)
 #pragma omp for schedule(dynamic, 1)
         for (size_t ch = 0; ch < chunks; ch++) {
             size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
-            for (size_t i = ch * PS_CHUNK; i < end; i++) {
-                uint32_t w[4];
-                ps_rng_block(key, B_FLOOR_STREAM, (uint32_t)i, tick, 0, w);
-                double u = ps_rng_u01(w[0]);
-                float s = sev[i] * 0.97f;
-                if (s < 0.05f) s = 0;
-                if (u < 1e-3) {
-                    s = 0.3f;
-                    onsets++;
+            uint32_t w[B_FLOOR_BATCH][4];
+            for (size_t i0 = ch * PS_CHUNK; i0 < end; i0 += B_FLOOR_BATCH) {
+                size_t m = end - i0 < B_FLOOR_BATCH ? end - i0 : B_FLOOR_BATCH;
+                ps_rng_blocks(key, B_FLOOR_STREAM, (uint32_t)i0, tick, 0, m, w);
+                for (size_t j = 0; j < m; j++) {
+                    size_t i = i0 + j;
+                    double u = ps_rng_u01(w[j][0]);
+                    float s = sev[i] * 0.97f;
+                    if (s < 0.05f) s = 0;
+                    if (u < 1e-3) {
+                        s = 0.3f;
+                        onsets++;
+                    }
+                    sev[i] = s;
+                    status[i] = (uint8_t)(s > 0);
                 }
-                sev[i] = s;
-                status[i] = (uint8_t)(s > 0);
             }
         }
     }
