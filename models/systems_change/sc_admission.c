@@ -145,9 +145,6 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
     const size_t i = (size_t)rf->citizen;
     const int d = rf->domain, lead = rf->lead;
     uint8_t *partner = &c->partner[i * (size_t)D];
-    if (c->status[i] != ST_SUPPORTED || sc_lead(c, i) != lead ||
-        partner[d] != PARTNER_PENDING)
-        return;
     /* candidates: live actors serving d with a free place, weighted by the
      * lead's trust in them times their free capacity */
     double total = 0;
@@ -159,7 +156,14 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
         int link = sc_link_find(&st->l, lead, b);
         total += (link >= 0 ? st->l.trust[link] : P->trust_default) * f;
     }
-    if (total <= 0) return; /* held by the lead and retried next week */
+    /* held by the lead and retried next week. Decided before the citizen is
+     * read (neither test draws or writes anything, so the order is free):
+     * most referrals in a stretched place stop here, and each citizen read
+     * is a cache miss */
+    if (total <= 0) return;
+    if (c->status[i] != ST_SUPPORTED || sc_lead(c, i) != lead ||
+        partner[d] != PARTNER_PENDING)
+        return;
     double x = sc_u(r) * total;
     int chosen = -1;
     double trust = 0;
