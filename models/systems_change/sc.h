@@ -263,6 +263,9 @@ typedef struct sc_referral {
     int8_t domain;
 } sc_referral;
 
+/* admission's per-thread counts (sc_state.adm_count) */
+enum { SC_ADM_ADMITTED, SC_ADM_TURNED_AWAY, SC_ADM_FIRST_N, SC_ADM_FIRST_WEEKS, SC_ADM_N };
+
 typedef struct sc_vec {
     void *data;
     size_t n, cap, size;
@@ -329,6 +332,11 @@ typedef struct sc_state {
     gsl_rng **thread_g;  /* one per thread for newcomers' draws in the citizen pass */
     void *rank;          /* admission's ranking buffer, kept between ticks */
     size_t rank_cap;
+    void *adm_events;    /* admission's decisions in their serial order, kept */
+    size_t adm_events_cap;
+    /* admission's per-thread tallies: [thread][actor][2] (cases taken on,
+     * turned away) and [thread][SC_ADM_N] */
+    int64_t *adm_actor, *adm_count;
     uint8_t *adj;        /* undirected adjacency bit matrix of actors */
     int adj_dirty;
     /* metrics of the last observed tick */

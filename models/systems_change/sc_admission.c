@@ -1,12 +1,24 @@
-/* Admission and referrals (section 4, step 2): serial, in a fixed order.
+/* Admission and referrals (section 4, step 2), in a fixed order.
  * Requests from the citizen pass are sorted by (actor, citizen, domain);
  * an actor with more requests than free places rations them by its p_A
  * (low A admits the simplest cases first, high A the most severe); warm
  * referrals are then offered to partners in proportion to trust times free
  * capacity, and taken up with probability trust (1 + lambda_G conv), so
  * untrusted referrals wait (the direct channel of E, amendment 7b) unless
- * common partners who convene vouch for them (G). */
+ * common partners who convene vouch for them (G).
+ *
+ * Which requests an actor admits depends only on its own free places and
+ * the requests themselves, so the decisions are made first, serially, as a
+ * list in the order the rules give. Carrying them out touches citizens
+ * scattered over the population (a cache miss each) and is split between
+ * threads by citizen: each thread walks the whole list and carries out the
+ * decisions about its own citizens, in list order, so every citizen sees
+ * them in the serial order; the draws are keyed by citizen and domain, and
+ * the counts are integers summed over threads. Any thread count gives the
+ * same bits. Referrals stay serial: each one changes the free places the
+ * next one sees. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,8 +36,17 @@ static int S_cmp_referral(const void *x, const void *y)
 {
     const sc_referral *a = x, *b = y;
     if (a->citizen != b->citizen) return a->citizen < b->citizen ? -1 : 1;
-    return (a->domain > b->domain) - (a->domain < b->domain);
+    if (a->domain != b->domain) return a->domain < b->domain ? -1 : 1;
+    /* (citizen, domain) is unique in practice; a total order keeps the
+     * result independent of the order the referrals were gathered in */
+    return (a->lead > b->lead) - (a->lead < b->lead);
 }
+
+/* A decision: request index, and whether it is admitted (else turned away) */
+typedef struct {
+    int32_t request;
+    int32_t admit;
+} S_event;
 
 typedef struct {
     double score;
@@ -71,11 +92,18 @@ static void S_take_story(sc_state *st, size_t i, int a, sc_draws *r)
         sc_assess(c, i, a);
 }
 
-static void S_admit(sc_state *st, const sc_request *rq)
+/* One thread's share of carrying out the decisions */
+typedef struct {
+    int64_t *actor;  /* [actor][2]: cases taken on, turned away */
+    int64_t *count;  /* [SC_ADM_N] */
+    sc_vec *refs;    /* referrals made on admission */
+} S_carry;
+
+static void S_admit(sc_state *st, const sc_request *rq, S_carry *k)
 {
     const sc_params *P = st->prm;
     sc_citizens *c = &st->c;
-    sc_actors *A = &st->a;
+    const sc_actors *A = &st->a;
     const int D = st->pl->D;
     const size_t i = (size_t)rq->citizen;
     const int a = rq->actor;
@@ -91,20 +119,21 @@ static void S_admit(sc_state *st, const sc_request *rq)
         S_take_story(st, i, a, &r);
         if (!(c->flags[i] & CF_FIRST_SUPPORT_DONE)) {
             c->flags[i] |= CF_FIRST_SUPPORT_DONE;
-            st->sum.first_support_n++;
+            k->count[SC_ADM_FIRST_N]++;
             /* the wait modulo 2^16 is the wait: runs are at most SC_MAX_TICKS */
-            st->sum.first_support_weeks += (uint16_t)((unsigned)st->tick - c->episode_tick[i]);
+            k->count[SC_ADM_FIRST_WEEKS] +=
+                (uint16_t)((unsigned)st->tick - c->episode_tick[i]);
         }
         if (sc_u(&r) < P->out_of_area * (1 - A->p[a][P_D]))
             c->flags[i] |= CF_OUT_OF_AREA;
-        A->cases[a]++;
+        k->actor[(size_t)a * 2]++;
         for (int d = 0; d < D; d++) {
             partner[d] = PARTNER_NONE;
             if (c->sev[i * (size_t)D + (size_t)d] <= 0 || (A->domains[a] & (1u << d)))
                 continue;
             if (sc_u(&r) < A->p[a][P_C]) {
                 partner[d] = PARTNER_PENDING;
-                sc_referral *rf = sc_vec_push(&st->refs);
+                sc_referral *rf = sc_vec_push(k->refs);
                 if (rf) {
                     rf->citizen = (int32_t)i;
                     rf->lead = (int16_t)a;
@@ -120,20 +149,20 @@ static void S_admit(sc_state *st, const sc_request *rq)
         if (c->status[i] != ST_SUPPORTED || partner[d] != PARTNER_SIGNPOSTED) return;
         partner[d] = (uint8_t)a;
         S_take_story(st, i, a, &r);
-        A->cases[a]++;
+        k->actor[(size_t)a * 2]++;
     }
-    st->admitted_tick++;
+    k->count[SC_ADM_ADMITTED]++;
 }
 
-static void S_turn_away(sc_state *st, const sc_request *rq)
+static void S_turn_away(sc_state *st, const sc_request *rq, S_carry *k)
 {
     sc_citizens *c = &st->c;
     size_t i = (size_t)rq->citizen;
     double e = c->engagement[i] - st->prm->eng_turned_away;
     c->engagement[i] = (float)(e < 0 ? 0 : e);
     if (c->handoffs[i] < 255) c->handoffs[i]++;
-    st->a.turned_away[rq->actor]++;
-    st->turned_away_tick++;
+    k->actor[(size_t)rq->actor * 2 + 1]++;
+    k->count[SC_ADM_TURNED_AWAY]++;
 }
 
 static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
@@ -207,21 +236,51 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
         S_take_story(st, i, chosen, r);
 }
 
+/* Room for n decisions in the kept buffer; 0 if memory runs out */
+static int S_events_reserve(sc_state *st, size_t n)
+{
+    if (n <= st->adm_events_cap) return 1;
+    S_event *ev = realloc(st->adm_events, n * sizeof *ev);
+    if (!ev) return 0;
+    st->adm_events = ev;
+    st->adm_events_cap = n;
+    return 1;
+}
+
+/* Carries out the decisions about citizens in [lo, hi), in list order. */
+static void S_carry_out(sc_state *st, const S_event *ev, size_t n_ev, size_t lo, size_t hi,
+                        S_carry *k)
+{
+    const sc_request *rq = st->reqs.data;
+    for (size_t e = 0; e < n_ev; e++) {
+        const sc_request *q = &rq[ev[e].request];
+        size_t i = (size_t)q->citizen;
+        if (i < lo || i >= hi) continue;
+        if (ev[e].admit) S_admit(st, q, k);
+        else S_turn_away(st, q, k);
+    }
+}
+
 void sc_admission(sc_state *st)
 {
     sc_actors *A = &st->a;
-    const sc_params *P = st->prm;
     const int D = st->pl->D;
+    const int nt = st->threads;
     st->turned_away_tick = 0;
     st->admitted_tick = 0;
     for (int a = 0; a < A->cap_n; a++) A->requests[a] = A->turned_away[a] = 0;
 
-    S_merge(&st->reqs, st->req, st->threads);
-    S_merge(&st->refs, st->ref, st->threads);
+    S_merge(&st->reqs, st->req, nt);
+    S_merge(&st->refs, st->ref, nt);
     sc_request *rq = st->reqs.data;
     size_t n = st->reqs.n;
     if (n) qsort(rq, n, sizeof *rq, S_cmp_request);
 
+    /* 1. decisions, actor by actor: every request is admitted or turned
+     * away, in the order the serial rules take them */
+    size_t n_ev = 0;
+    if (!S_events_reserve(st, n)) n = 0; /* out of memory: no admissions this week */
+    S_event *ev = st->adm_events;
     S_ranked *rank = st->rank;
     size_t rank_cap = st->rank_cap;
     for (size_t lo = 0; lo < n;) {
@@ -233,7 +292,7 @@ void sc_admission(sc_state *st)
         double free_places = A->alive[a] ? S_free(A, a) : 0;
         if (free_places < 0) free_places = 0;
         if ((double)m <= free_places) {
-            for (size_t k = lo; k < hi; k++) S_admit(st, &rq[k]);
+            for (size_t k = lo; k < hi; k++) ev[n_ev++] = (S_event){(int32_t)k, 1};
         } else {
             /* rationing: admit floor(free + U) ranked by A's priority */
             sc_draws r;
@@ -256,16 +315,52 @@ void sc_admission(sc_state *st)
                     rank[k].index = (int32_t)(lo + k);
                 }
                 qsort(rank, m, sizeof *rank, S_cmp_ranked);
-                for (size_t k = 0; k < m; k++) {
-                    if (k < k_admit) S_admit(st, &rq[rank[k].index]);
-                    else S_turn_away(st, &rq[rank[k].index]);
-                }
+                for (size_t k = 0; k < m; k++)
+                    ev[n_ev++] = (S_event){rank[k].index, k < k_admit};
             }
         }
         lo = hi;
     }
     st->rank = rank; /* kept for the next tick: no allocation in steady state */
     st->rank_cap = rank_cap;
+
+    /* 2. carrying them out, split by citizen between the threads; the
+     * pass's per-thread referral buffers, merged above, collect the
+     * referrals made on admission */
+    const size_t acap = (size_t)A->cap_n * 2;
+    memset(st->adm_actor, 0, (size_t)nt * acap * sizeof *st->adm_actor);
+    memset(st->adm_count, 0, (size_t)nt * SC_ADM_N * sizeof *st->adm_count);
+    const size_t pop = st->c.n;
+    for (int t = 0; t < nt; t++) st->ref[t].n = 0;
+#pragma omp parallel num_threads(nt) if (n_ev > 0)
+    {
+        int tid = omp_get_thread_num(), T = omp_get_num_threads();
+        S_carry k = {st->adm_actor + (size_t)tid * acap, st->adm_count + (size_t)tid * SC_ADM_N,
+                     &st->ref[tid]};
+        S_carry_out(st, ev, n_ev, pop * (size_t)tid / (size_t)T,
+                    pop * (size_t)(tid + 1) / (size_t)T, &k);
+    }
+    for (int t = 0; t < nt; t++) {
+        const int64_t *ka = st->adm_actor + (size_t)t * acap;
+        for (int a = 0; a < A->cap_n; a++) {
+            A->cases[a] += ka[(size_t)a * 2];
+            A->turned_away[a] += ka[(size_t)a * 2 + 1];
+        }
+        const int64_t *kc = st->adm_count + (size_t)t * SC_ADM_N;
+        st->admitted_tick += kc[SC_ADM_ADMITTED];
+        st->turned_away_tick += kc[SC_ADM_TURNED_AWAY];
+        st->sum.first_support_n += kc[SC_ADM_FIRST_N];
+        st->sum.first_support_weeks += kc[SC_ADM_FIRST_WEEKS];
+    }
+    /* the referrals made on admission join the pass's; sorted below */
+    for (int t = 0; t < nt; t++) {
+        const sc_referral *src = st->ref[t].data;
+        for (size_t j = 0; j < st->ref[t].n; j++) {
+            sc_referral *dst = sc_vec_push(&st->refs);
+            if (dst) *dst = src[j];
+        }
+        st->ref[t].n = 0;
+    }
 
     sc_referral *rf = st->refs.data;
     size_t nr = st->refs.n;
@@ -277,5 +372,4 @@ void sc_admission(sc_state *st)
         while (j < nr && rf[j].citizen == rf[k].citizen) S_refer(st, &rf[j++], &r);
         k = j;
     }
-    (void)P;
 }

@@ -100,6 +100,9 @@ void sc_destroy(void *vs)
             if (st->thread_g[t]) gsl_rng_free(st->thread_g[t]);
     free(st->thread_g);
     free(st->rank);
+    free(st->adm_events);
+    free(st->adm_actor);
+    free(st->adm_count);
     free(st);
 }
 
@@ -240,6 +243,8 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(st->tl_actor, (size_t)st->threads * (size_t)cap_n * TA_N);
     ALLOC(st->tl_link, (size_t)st->threads * (size_t)lcap * 2);
     ALLOC(st->tl_hood, (size_t)st->threads * (size_t)pl->H);
+    ALLOC(st->adm_actor, (size_t)st->threads * (size_t)cap_n * 2);
+    ALLOC(st->adm_count, (size_t)st->threads * SC_ADM_N);
     ALLOC(st->metrics, pl->n_metrics);
     ALLOC(st->adj, ((size_t)cap_n * (size_t)cap_n + 7) / 8);
     st->adj_dirty = 1;
