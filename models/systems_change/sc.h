@@ -14,6 +14,7 @@
 #include "params.h"
 #include "rng.h"
 #include "scenario.h"
+#include "sort_by_key.h"
 
 #define SC_MAX_DOMAINS 16
 #define SC_K 9          /* preconditions A..I */
@@ -337,6 +338,7 @@ typedef struct sc_state {
     /* admission's per-thread tallies: [thread][actor][2] (cases taken on,
      * turned away) and [thread][SC_ADM_N] */
     int64_t *adm_actor, *adm_count;
+    ps_sort_scratch adm_sort; /* admission's sorting buffers, kept */
     uint8_t *adj;        /* undirected adjacency bit matrix of actors */
     int adj_dirty;
     /* metrics of the last observed tick */

@@ -42,6 +42,33 @@ static int S_cmp_referral(const void *x, const void *y)
     return (a->lead > b->lead) - (a->lead < b->lead);
 }
 
+/* Requests in (actor, citizen, domain) order, and referrals in (citizen,
+ * domain, lead) order: the comparators above as integer keys, sorted in
+ * linear time (qsort if memory runs out: the same order) */
+static void S_sort_requests(sc_state *st, sc_request *rq, size_t n)
+{
+    uint64_t *key = ps_sort_keys(&st->adm_sort, n);
+    if (key) {
+        for (size_t j = 0; j < n; j++)
+            key[j] = (uint64_t)(uint16_t)rq[j].actor << 40 |
+                     (uint64_t)(uint32_t)rq[j].citizen << 8 | (uint8_t)(rq[j].domain + 1);
+        if (ps_sort_by_key(rq, n, sizeof *rq, key, &st->adm_sort) == 0) return;
+    }
+    qsort(rq, n, sizeof *rq, S_cmp_request);
+}
+
+static void S_sort_referrals(sc_state *st, sc_referral *rf, size_t n)
+{
+    uint64_t *key = ps_sort_keys(&st->adm_sort, n);
+    if (key) {
+        for (size_t j = 0; j < n; j++)
+            key[j] = (uint64_t)(uint32_t)rf[j].citizen << 24 |
+                     (uint64_t)(uint8_t)rf[j].domain << 16 | (uint16_t)rf[j].lead;
+        if (ps_sort_by_key(rf, n, sizeof *rf, key, &st->adm_sort) == 0) return;
+    }
+    qsort(rf, n, sizeof *rf, S_cmp_referral);
+}
+
 /* A decision: request index, and whether it is admitted (else turned away) */
 typedef struct {
     int32_t request;
@@ -274,7 +301,7 @@ void sc_admission(sc_state *st)
     S_merge(&st->refs, st->ref, nt);
     sc_request *rq = st->reqs.data;
     size_t n = st->reqs.n;
-    if (n) qsort(rq, n, sizeof *rq, S_cmp_request);
+    S_sort_requests(st, rq, n);
 
     /* 1. decisions, actor by actor: every request is admitted or turned
      * away, in the order the serial rules take them */
@@ -364,7 +391,7 @@ void sc_admission(sc_state *st)
 
     sc_referral *rf = st->refs.data;
     size_t nr = st->refs.n;
-    if (nr) qsort(rf, nr, sizeof *rf, S_cmp_referral);
+    S_sort_referrals(st, rf, nr);
     for (size_t k = 0; k < nr;) {
         sc_draws r;
         sc_draws_init(&r, st->key, S_REFER, (uint32_t)rf[k].citizen, (uint32_t)st->tick);

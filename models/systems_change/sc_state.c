@@ -103,6 +103,7 @@ void sc_destroy(void *vs)
     free(st->adm_events);
     free(st->adm_actor);
     free(st->adm_count);
+    ps_sort_scratch_free(&st->adm_sort);
     free(st);
 }
 
