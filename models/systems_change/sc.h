@@ -438,28 +438,16 @@ static inline void sc_draws_init(sc_draws *r, ps_rng_key key, uint32_t stream,
     r->pos = 4;
 }
 
-/* The quiet majority of citizens i0 .. i0+m-1, m <= 64 (sc_quiet.c):
- * those with no status and no relapse memory whose first uniform,
- * first[j][0], gives no departure and no onset this week. Their week is
- * done here: assets and engagement relax exactly as in the citizen pass's
- * quiet return. Returns them as bits (bit j: citizen i0 + j). For the class
- * z of citizens without their own (c->z NULL). */
-uint64_t sc_quiet_screen(sc_state *st, size_t i0, size_t m, const uint32_t (*first)[4],
-                         const double z_class[2]);
-
 /* The same stream, with its first block already computed (by
  * ps_rng_blocks for many citizens at once). */
 static inline void sc_draws_init_from(sc_draws *r, ps_rng_key key, uint32_t stream,
                                       uint32_t entity, uint32_t tick,
                                       const uint32_t first[4])
 {
-    r->key = key;
-    r->stream = stream;
-    r->entity = entity;
-    r->tick = tick;
+    sc_draws_init(r, key, stream, entity, tick);
+    memcpy(r->buf, first, sizeof r->buf);
     r->block = 1;
     r->pos = 0;
-    memcpy(r->buf, first, sizeof r->buf);
 }
 
 static inline double sc_u(sc_draws *r)
@@ -475,5 +463,14 @@ static inline double sc_clamp01(double x)
 {
     return x < 0 ? 0 : (x > 1 ? 1 : x);
 }
+
+/* The quiet majority of citizens i0 .. i0+m-1, m <= 64 (sc_quiet.c):
+ * those with no status and no relapse memory whose first uniform,
+ * first[j][0], gives no departure and no onset this week. Their week is
+ * done here: assets and engagement relax exactly as in the citizen pass's
+ * quiet return. Returns them as bits (bit j: citizen i0 + j). For the class
+ * z of citizens without their own (c->z NULL). */
+uint64_t sc_quiet_screen(sc_state *st, size_t i0, size_t m, const uint32_t (*first)[4],
+                         const double z_class[2]);
 
 #endif
