@@ -331,14 +331,18 @@ typedef struct sc_state {
     double phase_seconds[3]; /* needs, admission, actors (profiling) */
     gsl_rng *g;          /* serial draws of the actor pass, repositioned per draw */
     gsl_rng **thread_g;  /* one per thread for newcomers' draws in the citizen pass */
-    void *rank;          /* admission's ranking buffer, kept between ticks */
-    size_t rank_cap;
+    void **rank;         /* admission's ranking buffers, per thread, kept */
+    size_t *rank_cap;
+    size_t *adm_groups;  /* where each actor's requests start (cap_n + 1) */
     void *adm_events;    /* admission's decisions in their serial order, kept */
     size_t adm_events_cap;
     /* admission's per-thread tallies: [thread][actor][2] (cases taken on,
      * turned away) and [thread][SC_ADM_N] */
     int64_t *adm_actor, *adm_count;
     ps_sort_scratch adm_sort; /* admission's sorting buffers, kept */
+    /* referrals: [lead][domain] 1 once no partner had a free place this
+     * tick (free places only fall while referrals are placed) */
+    uint8_t *refer_full;
     uint8_t *adj;        /* undirected adjacency bit matrix of actors */
     int adj_dirty;
     /* metrics of the last observed tick */

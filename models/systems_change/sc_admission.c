@@ -69,7 +69,8 @@ static void S_sort_referrals(sc_state *st, sc_referral *rf, size_t n)
     qsort(rf, n, sizeof *rf, S_cmp_referral);
 }
 
-/* A decision: request index, and whether it is admitted (else turned away) */
+/* A decision: request index, and whether it is admitted (1), turned away
+ * (0) or left undecided (-1: memory ran out) */
 typedef struct {
     int32_t request;
     int32_t admit;
@@ -201,6 +202,11 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
     const size_t i = (size_t)rf->citizen;
     const int d = rf->domain, lead = rf->lead;
     uint8_t *partner = &c->partner[i * (size_t)D];
+    /* once a lead found no partner for d with a free place, none appears
+     * later in the tick: places are only taken while referrals are placed,
+     * and the weights (trust times free places, both >= 0) only fall */
+    uint8_t *full = &st->refer_full[(size_t)lead * (size_t)D + (size_t)d];
+    if (*full) return;
     /* candidates: live actors serving d with a free place, weighted by the
      * lead's trust in them times their free capacity */
     double total = 0;
@@ -216,7 +222,10 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
      * read (neither test draws or writes anything, so the order is free):
      * most referrals in a stretched place stop here, and each citizen read
      * is a cache miss */
-    if (total <= 0) return;
+    if (total <= 0) {
+        *full = 1;
+        return;
+    }
     if (c->status[i] != ST_SUPPORTED || sc_lead(c, i) != lead ||
         partner[d] != PARTNER_PENDING)
         return;
@@ -263,6 +272,49 @@ static void S_refer(sc_state *st, const sc_referral *rf, sc_draws *r)
         S_take_story(st, i, chosen, r);
 }
 
+/* The decisions about one actor's requests rq[lo .. hi), into ev[lo .. hi);
+ * tid's ranking buffer when it has to ration */
+static void S_decide(sc_state *st, const sc_request *rq, size_t lo, size_t hi, S_event *ev,
+                     int tid)
+{
+    sc_actors *A = &st->a;
+    const int D = st->pl->D;
+    int a = rq[lo].actor;
+    size_t m = hi - lo;
+    A->requests[a] += (int64_t)m;
+    double free_places = A->alive[a] ? S_free(A, a) : 0;
+    if (free_places < 0) free_places = 0;
+    if ((double)m <= free_places) {
+        for (size_t k = lo; k < hi; k++) ev[k] = (S_event){(int32_t)k, 1};
+        return;
+    }
+    /* rationing: admit floor(free + U) ranked by A's priority */
+    sc_draws r;
+    sc_draws_init(&r, st->key, S_PLACE, (uint32_t)a, (uint32_t)st->tick);
+    size_t k_admit = (size_t)floor(free_places + sc_u(&r));
+    if (m > st->rank_cap[tid]) {
+        /* kept for the next tick: no allocation in steady state */
+        S_ranked *nr = realloc(st->rank[tid], m * sizeof *nr);
+        if (!nr) {
+            /* out of memory: this actor decides nothing this week */
+            for (size_t k = lo; k < hi; k++) ev[k] = (S_event){(int32_t)k, -1};
+            return;
+        }
+        st->rank[tid] = nr;
+        st->rank_cap[tid] = m;
+    }
+    S_ranked *rank = st->rank[tid];
+    double pA = A->p[a][P_A];
+    for (size_t k = 0; k < m; k++) {
+        const sc_request *q = &rq[lo + k];
+        rank[k].score = (1 - pA) * (-(double)q->needs / D) + pA * q->maxsev;
+        rank[k].citizen = q->citizen;
+        rank[k].index = (int32_t)(lo + k);
+    }
+    qsort(rank, m, sizeof *rank, S_cmp_ranked);
+    for (size_t k = 0; k < m; k++) ev[lo + k] = (S_event){rank[k].index, k < k_admit};
+}
+
 /* Room for n decisions in the kept buffer; 0 if memory runs out */
 static int S_events_reserve(sc_state *st, size_t n)
 {
@@ -283,8 +335,8 @@ static void S_carry_out(sc_state *st, const S_event *ev, size_t n_ev, size_t lo,
         const sc_request *q = &rq[ev[e].request];
         size_t i = (size_t)q->citizen;
         if (i < lo || i >= hi) continue;
-        if (ev[e].admit) S_admit(st, q, k);
-        else S_turn_away(st, q, k);
+        if (ev[e].admit > 0) S_admit(st, q, k);
+        else if (ev[e].admit == 0) S_turn_away(st, q, k);
     }
 }
 
@@ -304,52 +356,20 @@ void sc_admission(sc_state *st)
     S_sort_requests(st, rq, n);
 
     /* 1. decisions, actor by actor: every request is admitted or turned
-     * away, in the order the serial rules take them */
-    size_t n_ev = 0;
+     * away, in the order the serial rules take them. An actor's decisions
+     * depend only on its own requests and places, and its m requests give
+     * the m decisions in the same positions of the list, so the actors are
+     * shared between threads. */
     if (!S_events_reserve(st, n)) n = 0; /* out of memory: no admissions this week */
     S_event *ev = st->adm_events;
-    S_ranked *rank = st->rank;
-    size_t rank_cap = st->rank_cap;
-    for (size_t lo = 0; lo < n;) {
-        size_t hi = lo;
-        while (hi < n && rq[hi].actor == rq[lo].actor) hi++;
-        int a = rq[lo].actor;
-        size_t m = hi - lo;
-        A->requests[a] += (int64_t)m;
-        double free_places = A->alive[a] ? S_free(A, a) : 0;
-        if (free_places < 0) free_places = 0;
-        if ((double)m <= free_places) {
-            for (size_t k = lo; k < hi; k++) ev[n_ev++] = (S_event){(int32_t)k, 1};
-        } else {
-            /* rationing: admit floor(free + U) ranked by A's priority */
-            sc_draws r;
-            sc_draws_init(&r, st->key, S_PLACE, (uint32_t)a, (uint32_t)st->tick);
-            size_t k_admit = (size_t)floor(free_places + sc_u(&r));
-            if (m > rank_cap) {
-                S_ranked *nr = realloc(rank, m * sizeof *nr);
-                if (!nr) k_admit = 0;
-                else {
-                    rank = nr;
-                    rank_cap = m;
-                }
-            }
-            if (rank && m <= rank_cap) {
-                double pA = A->p[a][P_A];
-                for (size_t k = 0; k < m; k++) {
-                    const sc_request *q = &rq[lo + k];
-                    rank[k].score = (1 - pA) * (-(double)q->needs / D) + pA * q->maxsev;
-                    rank[k].citizen = q->citizen;
-                    rank[k].index = (int32_t)(lo + k);
-                }
-                qsort(rank, m, sizeof *rank, S_cmp_ranked);
-                for (size_t k = 0; k < m; k++)
-                    ev[n_ev++] = (S_event){rank[k].index, k < k_admit};
-            }
-        }
-        lo = hi;
-    }
-    st->rank = rank; /* kept for the next tick: no allocation in steady state */
-    st->rank_cap = rank_cap;
+    size_t n_groups = 0;
+    for (size_t lo = 0; lo < n; lo++)
+        if (lo == 0 || rq[lo].actor != rq[lo - 1].actor) st->adm_groups[n_groups++] = lo;
+    st->adm_groups[n_groups] = n;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (n_groups > 1)
+    for (size_t g = 0; g < n_groups; g++)
+        S_decide(st, rq, st->adm_groups[g], st->adm_groups[g + 1], ev, omp_get_thread_num());
+    const size_t n_ev = n;
 
     /* 2. carrying them out, split by citizen between the threads; the
      * pass's per-thread referral buffers, merged above, collect the
@@ -392,6 +412,7 @@ void sc_admission(sc_state *st)
     sc_referral *rf = st->refs.data;
     size_t nr = st->refs.n;
     S_sort_referrals(st, rf, nr);
+    memset(st->refer_full, 0, (size_t)A->cap_n * (size_t)D);
     for (size_t k = 0; k < nr;) {
         sc_draws r;
         sc_draws_init(&r, st->key, S_REFER, (uint32_t)rf[k].citizen, (uint32_t)st->tick);

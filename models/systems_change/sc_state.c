@@ -99,11 +99,16 @@ void sc_destroy(void *vs)
         for (int t = 0; t < st->threads; t++)
             if (st->thread_g[t]) gsl_rng_free(st->thread_g[t]);
     free(st->thread_g);
+    if (st->rank)
+        for (int t = 0; t < st->threads; t++) free(st->rank[t]);
     free(st->rank);
+    free(st->rank_cap);
+    free(st->adm_groups);
     free(st->adm_events);
     free(st->adm_actor);
     free(st->adm_count);
     ps_sort_scratch_free(&st->adm_sort);
+    free(st->refer_full);
     free(st);
 }
 
@@ -246,6 +251,9 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(st->tl_hood, (size_t)st->threads * (size_t)pl->H);
     ALLOC(st->adm_actor, (size_t)st->threads * (size_t)cap_n * 2);
     ALLOC(st->adm_count, (size_t)st->threads * SC_ADM_N);
+    ALLOC(st->refer_full, (size_t)cap_n * (size_t)D);
+    ALLOC(st->rank, st->threads); ALLOC(st->rank_cap, st->threads);
+    ALLOC(st->adm_groups, (size_t)cap_n + 1);
     ALLOC(st->metrics, pl->n_metrics);
     ALLOC(st->adj, ((size_t)cap_n * (size_t)cap_n + 7) / 8);
     st->adj_dirty = 1;
