@@ -8,9 +8,16 @@ typedef struct {
     size_t index;
 } S_pair;
 
+/* at least twice the old room: a slowly growing n reallocates rarely */
+static size_t S_grow(size_t have, size_t need)
+{
+    return need > 2 * have ? need : 2 * have;
+}
+
 static int S_reserve(ps_sort_scratch *s, size_t n, size_t bytes)
 {
     if (n > s->cap) {
+        n = S_grow(s->cap, n);
         S_pair *a = realloc(s->pairs, n * sizeof *a);
         if (!a) return -1;
         s->pairs = a;
@@ -20,6 +27,7 @@ static int S_reserve(ps_sort_scratch *s, size_t n, size_t bytes)
         s->cap = n;
     }
     if (bytes > s->item_cap) {
+        bytes = S_grow(s->item_cap, bytes);
         void *it = realloc(s->items, bytes);
         if (!it) return -1;
         s->items = it;
@@ -32,6 +40,7 @@ uint64_t *ps_sort_keys(ps_sort_scratch *s, size_t n)
 {
     if (n < 1) n = 1;
     if (n > s->key_cap) {
+        n = S_grow(s->key_cap, n);
         uint64_t *k = realloc(s->keys, n * sizeof *k);
         if (!k) return NULL;
         s->keys = k;

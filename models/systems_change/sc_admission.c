@@ -294,14 +294,15 @@ static void S_decide(sc_state *st, const sc_request *rq, size_t lo, size_t hi, S
     size_t k_admit = (size_t)floor(free_places + sc_u(&r));
     if (m > st->rank_cap[tid]) {
         /* kept for the next tick: no allocation in steady state */
-        S_ranked *nr = realloc(st->rank[tid], m * sizeof *nr);
+        size_t want = m < 2 * st->rank_cap[tid] ? 2 * st->rank_cap[tid] : m; /* grow rarely */
+        S_ranked *nr = realloc(st->rank[tid], want * sizeof *nr);
         if (!nr) {
             /* out of memory: this actor decides nothing this week */
             for (size_t k = lo; k < hi; k++) ev[k] = (S_event){(int32_t)k, -1};
             return;
         }
         st->rank[tid] = nr;
-        st->rank_cap[tid] = m;
+        st->rank_cap[tid] = want;
     }
     S_ranked *rank = st->rank[tid];
     double pA = A->p[a][P_A];
@@ -319,6 +320,7 @@ static void S_decide(sc_state *st, const sc_request *rq, size_t lo, size_t hi, S
 static int S_events_reserve(sc_state *st, size_t n)
 {
     if (n <= st->adm_events_cap) return 1;
+    if (n < 2 * st->adm_events_cap) n = 2 * st->adm_events_cap; /* grow rarely */
     S_event *ev = realloc(st->adm_events, n * sizeof *ev);
     if (!ev) return 0;
     st->adm_events = ev;
