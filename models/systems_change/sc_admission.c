@@ -368,7 +368,9 @@ void sc_admission(sc_state *st)
     for (size_t lo = 0; lo < n; lo++)
         if (lo == 0 || rq[lo].actor != rq[lo - 1].actor) st->adm_groups[n_groups++] = lo;
     st->adm_groups[n_groups] = n;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (n_groups > 1)
+    /* the same team size as every other region, even with one actor: a
+     * team of another size makes libgomp allocate a new team each time */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
     for (size_t g = 0; g < n_groups; g++)
         S_decide(st, rq, st->adm_groups[g], st->adm_groups[g + 1], ev, omp_get_thread_num());
     const size_t n_ev = n;
@@ -381,7 +383,7 @@ void sc_admission(sc_state *st)
     memset(st->adm_count, 0, (size_t)nt * SC_ADM_N * sizeof *st->adm_count);
     const size_t pop = st->c.n;
     for (int t = 0; t < nt; t++) st->ref[t].n = 0;
-#pragma omp parallel num_threads(nt) if (n_ev > 0)
+#pragma omp parallel num_threads(nt)
     {
         int tid = omp_get_thread_num(), T = omp_get_num_threads();
         S_carry k = {st->adm_actor + (size_t)tid * acap, st->adm_count + (size_t)tid * SC_ADM_N,
