@@ -186,20 +186,16 @@ static PS_AVX2 void S_blocks_avx2(ps_rng_key key, uint32_t stream,
                            out + j);
 }
 
-int ps_rng_blocks_vectorised(void) { return ps_cpu_avx2(); }
-
 void ps_rng_blocks(ps_rng_key key, uint32_t stream, uint32_t entity0,
                    uint32_t tick, uint32_t block, size_t n, uint32_t (*out)[4])
 {
-    if (ps_rng_blocks_vectorised())
+    if (ps_cpu_avx2())
         S_blocks_avx2(key, stream, entity0, tick, block, n, out);
     else
         ps_rng_blocks_portable(key, stream, entity0, tick, block, n, out);
 }
 
 #else
-
-int ps_rng_blocks_vectorised(void) { return 0; }
 
 void ps_rng_blocks(ps_rng_key key, uint32_t stream, uint32_t entity0,
                    uint32_t tick, uint32_t block, size_t n, uint32_t (*out)[4])

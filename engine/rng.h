@@ -31,7 +31,7 @@ void ps_rng_block(ps_rng_key key, uint32_t stream, uint32_t entity,
 
 /* Blocks for n consecutive entities: out[j] = the block of
  * (stream, entity0 + j, tick, block), exactly as ps_rng_block gives it.
- * On x86-64 CPUs with AVX2 it computes eight counters at once (integer
+ * Where ps_cpu_avx2() says so it computes eight counters at once (integer
  * arithmetic only, so the bits cannot depend on which path ran). */
 void ps_rng_blocks(ps_rng_key key, uint32_t stream, uint32_t entity0,
                    uint32_t tick, uint32_t block, size_t n, uint32_t (*out)[4]);
@@ -41,9 +41,6 @@ void ps_rng_blocks(ps_rng_key key, uint32_t stream, uint32_t entity0,
 void ps_rng_blocks_portable(ps_rng_key key, uint32_t stream, uint32_t entity0,
                             uint32_t tick, uint32_t block, size_t n,
                             uint32_t (*out)[4]);
-
-/* Whether ps_rng_blocks uses the vector path (ps_cpu_avx2). */
-int ps_rng_blocks_vectorised(void);
 
 /* A uniform double in the open interval (0, 1) from one word. */
 static inline double ps_rng_u01(uint32_t w)

@@ -468,6 +468,15 @@ static inline double sc_clamp01(double x)
     return x < 0 ? 0 : (x > 1 ? 1 : x);
 }
 
+/* A quiet week's assets and engagement: both relax towards their means.
+ * The citizen pass's quiet return and the portable quiet screen share it;
+ * the AVX2 screen (sc_quiet.c) repeats its operations in the same order. */
+static inline void sc_relax_quiet(sc_citizens *c, size_t i, const sc_params *P, double a)
+{
+    c->assets[i] = (float)(a + P->assets_relax * (P->assets_mean - a));
+    c->engagement[i] += (float)(P->eng_relax * (P->eng_mean - c->engagement[i]));
+}
+
 /* The quiet majority of citizens i0 .. i0+m-1, m <= 64 (sc_quiet.c):
  * those with no status and no relapse memory whose first uniform,
  * first[j][0], gives no departure and no onset this week. Their week is

@@ -89,9 +89,9 @@ static int S_cmp_ranked(const void *x, const void *y)
     return (a->citizen > b->citizen) - (a->citizen < b->citizen);
 }
 
-static int S_merge(sc_vec *dst, sc_vec *parts, int n)
+/* Appends the n per-thread parts to dst, in thread order */
+static int S_append(sc_vec *dst, const sc_vec *parts, int n)
 {
-    dst->n = 0;
     for (int k = 0; k < n; k++) {
         for (size_t j = 0; j < parts[k].n; j++) {
             void *slot = sc_vec_push(dst);
@@ -351,8 +351,9 @@ void sc_admission(sc_state *st)
     st->admitted_tick = 0;
     for (int a = 0; a < A->cap_n; a++) A->requests[a] = A->turned_away[a] = 0;
 
-    S_merge(&st->reqs, st->req, nt);
-    S_merge(&st->refs, st->ref, nt);
+    st->reqs.n = st->refs.n = 0;
+    S_append(&st->reqs, st->req, nt);
+    S_append(&st->refs, st->ref, nt);
     sc_request *rq = st->reqs.data;
     size_t n = st->reqs.n;
     S_sort_requests(st, rq, n);
@@ -404,14 +405,8 @@ void sc_admission(sc_state *st)
         st->sum.first_support_weeks += kc[SC_ADM_FIRST_WEEKS];
     }
     /* the referrals made on admission join the pass's; sorted below */
-    for (int t = 0; t < nt; t++) {
-        const sc_referral *src = st->ref[t].data;
-        for (size_t j = 0; j < st->ref[t].n; j++) {
-            sc_referral *dst = sc_vec_push(&st->refs);
-            if (dst) *dst = src[j];
-        }
-        st->ref[t].n = 0;
-    }
+    S_append(&st->refs, st->ref, nt);
+    for (int t = 0; t < nt; t++) st->ref[t].n = 0;
 
     sc_referral *rf = st->refs.data;
     size_t nr = st->refs.n;

@@ -294,8 +294,7 @@ static inline __attribute__((always_inline)) void S_citizen(sc_state *st, size_t
         u0 >= z * (1 - P->psi * a) * st->onset_hood[h]) {
         t->citizens++;
         t->wb_sum_all += ps_fixed(1.0);
-        c->assets[i] = (float)(a + P->assets_relax * (P->assets_mean - a));
-        c->engagement[i] += (float)(P->eng_relax * (P->eng_mean - c->engagement[i]));
+        sc_relax_quiet(c, i, P, a);
         return;
     }
 

@@ -31,8 +31,7 @@ static inline int S_quiet_one(const sc_params *P, sc_citizens *c, const double *
     if (!(c->status[i] == ST_NONE && c->relapse[i] == 0 &&
           u0 >= z * (1 - P->psi * a) * onset_hood[c->hood[i]]))
         return 0;
-    c->assets[i] = (float)(a + P->assets_relax * (P->assets_mean - a));
-    c->engagement[i] += (float)(P->eng_relax * (P->eng_mean - c->engagement[i]));
+    sc_relax_quiet(c, i, P, a);
     return 1;
 }
 
