@@ -73,9 +73,12 @@ static double S_citizen_bytes(const sc_citizens *c)
 
 /* Bytes that do not grow with the population: actor and link arrays (every
  * allocated slot, as sc_create allocates them), entry tables, the actor
- * adjacency matrix, neighbourhood arrays and per-thread tallies. Request
- * and referral buffers grow with the number of people seeking help and are
- * not counted (the peak RSS includes them). */
+ * adjacency matrix, neighbourhood arrays, per-thread tallies and the
+ * admission and referral tables by actor. Request and referral buffers
+ * grow with the number of people seeking help, and the admission's tables
+ * by chunk of 4,096 citizens (where each chunk's requests and referrals
+ * are, 48 B, and its requests per actor, 4 B per actor) with N / 4,096;
+ * they are not counted here (the peak RSS includes them). */
 static double S_fixed_bytes(const sc_state *st)
 {
     const sc_actors *A = &st->a;
@@ -103,6 +106,11 @@ static double S_fixed_bytes(const sc_state *st)
     b += (T * (na - 1) * TA_N + 1) * sizeof *st->tl_actor;
     b += (T * (nl - 1) * 2 + 1) * sizeof *st->tl_link;
     b += (T * H + 1) * sizeof *st->tl_hood;
+    /* admission's and referrals' tables by actor */
+    b += (T * (na - 1) * 2 + 1) * sizeof *st->adm_actor + (T * SC_ADM_N + 1) * sizeof *st->adm_count;
+    b += (T * T + T + 2) * sizeof *st->adm_split + (na + 1) * sizeof *st->adm_groups;
+    b += ((na - 1) * D + 1) * (sizeof *st->refer_full + sizeof *st->refer_cand_n);
+    b += ((na - 1) * D * (na - 1) + 1) * sizeof *st->refer_cand;
     return (double)b;
 }
 

@@ -258,10 +258,30 @@ typedef struct sc_request {
     float maxsev;
 } sc_request;
 
+/* An actor a lead may refer to: its link from the lead (-1: none), the
+ * lead's trust in it and their convening (sc_referrals.c) */
+typedef struct sc_candidate {
+    int32_t actor, link;
+    double trust, convening;
+} sc_candidate;
+
+/* A chunk's requests are req[thread][req_lo .. req_hi), its referrals
+ * ref[thread][ref_lo .. ref_hi) */
+typedef struct sc_chunk_out {
+    size_t req_lo, req_hi, ref_lo, ref_hi;
+    size_t ref_at; /* where its referrals start among all (sc_referrals.c) */
+    int thread;
+} sc_chunk_out;
+
 typedef struct sc_referral {
     int32_t citizen;
     int16_t lead;
     int8_t domain;
+    /* the referral phase's copies of the citizen (sc_referrals.c) */
+    uint8_t pending;     /* the need still waits for a partner of this lead */
+    uint32_t told;       /* the services holding the story, after this referral */
+    int16_t placed;      /* the partner that took the referral up, or -1 */
+    uint8_t assessed;    /* that partner assessed the citizen again */
 } sc_referral;
 
 /* admission's per-thread counts (sc_state.adm_count) */
@@ -318,9 +338,15 @@ typedef struct sc_state {
     int *entry_actor;    /* [d][j] flattened with entry_off */
     int *entry_off;      /* D + 1 */
     double *entry_cum;   /* [d][h][j] */
-    sc_vec *req;         /* per thread */
-    sc_vec *ref;         /* per thread */
-    sc_vec reqs, refs;   /* merged */
+    sc_vec *req;         /* per thread: the citizen pass's requests */
+    sc_vec *ref;         /* per thread: the citizen pass's referrals */
+    sc_vec *adm_ref;     /* per thread: referrals made on admission */
+    sc_vec reqs, refs;   /* merged, in the order admission and referrals take them */
+    /* where each chunk of citizens left its requests and referrals in its
+     * thread's buffers (the citizen pass); one per chunk */
+    sc_chunk_out *chunk_out;
+    size_t n_chunks;
+    uint32_t *adm_chunk_count; /* admission's [chunk][actor] request counts */
     sc_tally *tally;     /* per thread */
     /* per-thread integer tallies: actors [thread][actor][TA_*], links
      * [thread][link][2], neighbourhoods [thread][hood] */
@@ -328,13 +354,16 @@ typedef struct sc_state {
     sc_tally sum;        /* this tick's totals */
     int64_t turned_away_tick, admitted_tick;
     double community_capacity;
-    double phase_seconds[3]; /* needs, admission, actors (profiling) */
+    double phase_seconds[4]; /* needs, admission, referrals, actors (profiling) */
     gsl_rng *g;          /* serial draws of the actor pass, repositioned per draw */
     gsl_rng **thread_g;  /* one per thread for newcomers' draws in the citizen pass */
     void **rank;         /* admission's ranking buffers, per thread, kept */
     size_t *rank_cap;
-    size_t *adm_groups;  /* where each actor's requests start (cap_n + 1) */
-    void *adm_events;    /* admission's decisions in their serial order, kept */
+    ps_sort_scratch *rank_sort; /* and their sorting buffers */
+    size_t *adm_groups;  /* actor a's requests: reqs[adm_groups[a] .. adm_groups[a + 1]) */
+    void *adm_events;    /* admission's decisions in their serial order, then
+                          * dealt to the threads that carry them out; kept */
+    size_t *adm_split;   /* [threads][threads] + threads + 1: how they are dealt */
     size_t adm_events_cap;
     /* admission's per-thread tallies: [thread][actor][2] (cases taken on,
      * turned away) and [thread][SC_ADM_N] */
@@ -343,6 +372,12 @@ typedef struct sc_state {
     /* referrals: [lead][domain] 1 once no partner had a free place this
      * tick (free places only fall while referrals are placed) */
     uint8_t *refer_full;
+    /* referrals: a lead's candidates for a domain, fixed while referrals
+     * run, listed the first time they are needed in a tick:
+     * [lead][entry slot of the domain's actors], refer_cand_n[lead][domain]
+     * of them (-1: not listed yet) */
+    sc_candidate *refer_cand;
+    int16_t *refer_cand_n;
     uint8_t *adj;        /* undirected adjacency bit matrix of actors */
     int adj_dirty;
     /* metrics of the last observed tick */
@@ -383,8 +418,9 @@ void sc_year_reset(sc_state *st);
 /* Tallies the metrics of the state as it is (before the first tick). */
 void sc_census(sc_state *st);
 
-/* sc_admission.c */
+/* sc_admission.c, sc_referrals.c */
 void sc_admission(sc_state *st);
+void sc_referrals(sc_state *st);
 
 /* sc_actors.c */
 void sc_actor_pass(sc_state *st);
@@ -422,6 +458,7 @@ void sc_observe_year(void *state, int year, double *row);
 
 /* sc_vec helpers */
 void *sc_vec_push(sc_vec *v);
+int sc_vec_reserve(sc_vec *v, size_t n); /* room for n items: 0, or -1 out of memory */
 
 /* a sequence of uniform draws for one (stream, entity, tick) */
 typedef struct sc_draws {
@@ -461,6 +498,30 @@ static inline double sc_u(sc_draws *r)
         r->pos = 0;
     }
     return ps_rng_u01(r->buf[r->pos++]);
+}
+
+/* An actor's free places: capacity less the cases it holds */
+static inline double sc_free_places(const sc_actors *A, int a)
+{
+    return A->capacity[a] - (double)A->cases[a];
+}
+
+/* A service a taking a citizen on, with *told the services that hold the
+ * citizen's story this episode: in a place that acknowledges issues as
+ * systemic (C), a story already told to another service reaches a with
+ * probability p_C of a (always with information sharing); otherwise a
+ * assesses the citizen again. Returns 1 when a counts a new assessment
+ * (as sc_assess). */
+static inline int sc_story(const sc_state *st, uint32_t *told, int a, sc_draws *r)
+{
+    uint32_t bit = 1u << ((unsigned)a & 31u);
+    if (*told && (st->prm->information_sharing || sc_u(r) < st->a.p[a][P_C])) {
+        *told |= bit;
+        return 0;
+    }
+    if (*told & bit) return 0;
+    *told |= bit;
+    return 1;
 }
 
 static inline double sc_clamp01(double x)

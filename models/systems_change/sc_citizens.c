@@ -581,6 +581,10 @@ void sc_citizen_pass(sc_state *st)
 #pragma omp for schedule(dynamic, 1)
         for (size_t ch = 0; ch < chunks; ch++) {
             size_t end = (ch + 1) * PS_CHUNK < n ? (ch + 1) * PS_CHUNK : n;
+            sc_chunk_out *out = &st->chunk_out[ch];
+            out->thread = tid;
+            out->req_lo = T.req->n;
+            out->ref_lo = T.ref->n;
             for (size_t i0 = ch * PS_CHUNK; i0 < end; i0 += S_BATCH) {
                 /* every citizen draws at least one block a week: compute a
                  * batch of them together, eight lanes at a time */
@@ -613,6 +617,8 @@ void sc_citizen_pass(sc_state *st)
                     else S_citizen(st, i0 + j, &T, 0, first[j]);
                 }
             }
+            out->req_hi = T.req->n;
+            out->ref_hi = T.ref->n;
         }
     }
     /* combine: integer sums are exact in any order */

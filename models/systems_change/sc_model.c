@@ -78,26 +78,30 @@ static int S_step(void *vs, const ps_step_ctx *ctx, ps_diag *d)
     double t1 = omp_get_wtime();
     sc_admission(st);
     double t2 = omp_get_wtime();
-    sc_actor_pass(st);
+    sc_referrals(st);
     double t3 = omp_get_wtime();
+    sc_actor_pass(st);
+    double t4 = omp_get_wtime();
     st->phase_seconds[0] += t1 - t0;
     st->phase_seconds[1] += t2 - t1;
     st->phase_seconds[2] += t3 - t2;
+    st->phase_seconds[3] += t4 - t3;
     return S_check(st, d);
 }
 
-static const char *const S_phases[] = {"needs", "admission", "actors"};
+static const char *const S_phases[] = {"needs", "admission", "referrals", "actors"};
+enum { S_N_PHASES = sizeof S_phases / sizeof S_phases[0] };
 
 static size_t S_phase_names(const char *const **names)
 {
     *names = S_phases;
-    return 3;
+    return S_N_PHASES;
 }
 
 static void S_phase_seconds(const void *vs, double *seconds)
 {
     const sc_state *st = vs;
-    for (int k = 0; k < 3; k++) seconds[k] = st->phase_seconds[k];
+    for (int k = 0; k < S_N_PHASES; k++) seconds[k] = st->phase_seconds[k];
 }
 
 static const char *const S_resilience_metrics[] = {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reduce.h"
 #include "sc.h"
 
 void *sc_vec_push(sc_vec *v)
@@ -17,6 +18,17 @@ void *sc_vec_push(sc_vec *v)
         v->cap = cap;
     }
     return (char *)v->data + v->size * v->n++;
+}
+
+int sc_vec_reserve(sc_vec *v, size_t n)
+{
+    if (n <= v->cap) return 0;
+    size_t cap = n < 2 * v->cap ? 2 * v->cap : n; /* grow rarely */
+    void *data = realloc(v->data, cap * v->size);
+    if (!data) return -1;
+    v->data = data;
+    v->cap = cap;
+    return 0;
 }
 
 int sc_link_find(const sc_links *l, int from, int to)
@@ -87,7 +99,10 @@ void sc_destroy(void *vs)
         for (int t = 0; t < st->threads; t++) free(st->req[t].data);
     if (st->ref)
         for (int t = 0; t < st->threads; t++) free(st->ref[t].data);
-    free(st->req); free(st->ref);
+    if (st->adm_ref)
+        for (int t = 0; t < st->threads; t++) free(st->adm_ref[t].data);
+    free(st->req); free(st->ref); free(st->adm_ref);
+    free(st->chunk_out); free(st->adm_chunk_count);
     free(st->reqs.data); free(st->refs.data);
     free(st->tally);
     free(st->tl_actor); free(st->tl_link); free(st->tl_hood);
@@ -103,12 +118,18 @@ void sc_destroy(void *vs)
         for (int t = 0; t < st->threads; t++) free(st->rank[t]);
     free(st->rank);
     free(st->rank_cap);
+    if (st->rank_sort)
+        for (int t = 0; t < st->threads; t++) ps_sort_scratch_free(&st->rank_sort[t]);
+    free(st->rank_sort);
     free(st->adm_groups);
     free(st->adm_events);
+    free(st->adm_split);
     free(st->adm_actor);
     free(st->adm_count);
     ps_sort_scratch_free(&st->adm_sort);
     free(st->refer_full);
+    free(st->refer_cand);
+    free(st->refer_cand_n);
     free(st);
 }
 
@@ -238,11 +259,15 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(st->entry_actor, (size_t)D * (size_t)cap_n);
     ALLOC(st->entry_off, D + 1);
     ALLOC(st->entry_cum, (size_t)D * (size_t)pl->H * (size_t)cap_n);
-    ALLOC(st->req, st->threads); ALLOC(st->ref, st->threads);
+    ALLOC(st->req, st->threads); ALLOC(st->ref, st->threads); ALLOC(st->adm_ref, st->threads);
     for (int t = 0; t < st->threads; t++) {
         st->req[t].size = sizeof(sc_request);
         st->ref[t].size = sizeof(sc_referral);
+        st->adm_ref[t].size = sizeof(sc_referral);
     }
+    st->n_chunks = ps_chunk_count(n);
+    ALLOC(st->chunk_out, st->n_chunks);
+    ALLOC(st->adm_chunk_count, st->n_chunks * (size_t)cap_n);
     st->reqs.size = sizeof(sc_request);
     st->refs.size = sizeof(sc_referral);
     ALLOC(st->tally, st->threads);
@@ -251,8 +276,13 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(st->tl_hood, (size_t)st->threads * (size_t)pl->H);
     ALLOC(st->adm_actor, (size_t)st->threads * (size_t)cap_n * 2);
     ALLOC(st->adm_count, (size_t)st->threads * SC_ADM_N);
+    ALLOC(st->adm_split, (size_t)st->threads * (size_t)st->threads + (size_t)st->threads + 1);
     ALLOC(st->refer_full, (size_t)cap_n * (size_t)D);
+    /* the entry tables hold at most every actor for every domain */
+    ALLOC(st->refer_cand, (size_t)cap_n * (size_t)D * (size_t)cap_n);
+    ALLOC(st->refer_cand_n, (size_t)cap_n * (size_t)D);
     ALLOC(st->rank, st->threads); ALLOC(st->rank_cap, st->threads);
+    ALLOC(st->rank_sort, st->threads);
     ALLOC(st->adm_groups, (size_t)cap_n + 1);
     ALLOC(st->metrics, pl->n_metrics);
     ALLOC(st->adj, ((size_t)cap_n * (size_t)cap_n + 7) / 8);
