@@ -22,6 +22,7 @@ typedef struct b_cell {
     double seconds[B_MAX_REPEATS];          /* timed ticks, observe included */
     double cpu_seconds[B_MAX_REPEATS];      /* process CPU time of the same */
     double phases[B_MAX_REPEATS][PS_MAX_PHASES];
+    double serial[B_MAX_REPEATS];           /* of the model's phases, outside parallel regions */
     double init_seconds[B_MAX_REPEATS];     /* create (model) or fill (floor) */
     uint64_t hash;                          /* FNV-1a of every observed row */
     int hash_mismatch;                      /* repeats disagreed */

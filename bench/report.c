@@ -52,6 +52,7 @@ typedef struct S_stat {
     double ratio, eff;               /* to the floor; T1 / (T TT) */
     double cpu_ns, cpu_ratio;        /* process CPU ns per citizen-week */
     double phase[PS_MAX_PHASES], init;
+    double serial;                   /* of the phases, outside parallel regions */
 } S_stat;
 
 static S_stat S_cell_stat(const b_config *cfg, const b_size *sz, int ti, int kind)
@@ -77,6 +78,7 @@ static S_stat S_cell_stat(const b_config *cfg, const b_size *sz, int ti, int kin
         s.phase[k] = b_median(v, n);
     }
     s.init = b_median(c->init_seconds, n);
+    s.serial = b_median(c->serial, n);
     s.cpu_ns = 1e9 * b_median(c->cpu_seconds, n) / cw;
     return s;
 }
@@ -148,7 +150,7 @@ static int S_write_csv(const b_config *cfg, const b_size *sizes, const char *pat
           "cpu_ns_per_cw_median,cpu_ratio_to_floor",
           fp);
     for (size_t k = 0; k < cfg->n_phases; k++) fprintf(fp, ",%s_s", cfg->phase_names[k]);
-    fputs(",init_s,peak_rss_bytes,rss_bytes_per_citizen,bytes_per_citizen,"
+    fputs(",serial_s,init_s,peak_rss_bytes,rss_bytes_per_citizen,bytes_per_citizen,"
           "actors_links_bytes,identical_across_threads\n",
           fp);
     for (int i = 0; i < cfg->n_sizes; i++) {
@@ -175,6 +177,8 @@ static int S_write_csv(const b_config *cfg, const b_size *sizes, const char *pat
                     fputc(',', fp);
                     if (k == B_MODEL) S_num(fp, s->phase[p], "g");
                 }
+                fputc(',', fp);
+                if (k == B_MODEL) S_num(fp, s->serial, "g");
                 fputc(',', fp);
                 S_num(fp, s->init, "g"); fputc(',', fp);
                 S_num(fp, S_peak_bytes(sz, k), "int"); fputc(',', fp);
@@ -248,9 +252,9 @@ static int S_write_md(const b_config *cfg, const b_size *sizes, const char *path
     fputs("| N | threads | kernel | citizen-weeks/s | ns/citizen-week | x floor | efficiency "
           "| CPU ns/cw | x floor (CPU) |", fp);
     for (size_t k = 0; k < cfg->n_phases; k++) fprintf(fp, " %s s |", cfg->phase_names[k]);
-    fputs(" init s | peak RSS MiB | RSS B/citizen |\n|---|---|---|---|---|---|---|---|---|", fp);
+    fputs(" serial s | init s | peak RSS MiB | RSS B/citizen |\n|---|---|---|---|---|---|---|---|---|", fp);
     for (size_t k = 0; k < cfg->n_phases; k++) fputs("---|", fp);
-    fputs("---|---|---|\n", fp);
+    fputs("---|---|---|---|\n", fp);
     for (int i = 0; i < cfg->n_sizes; i++) {
         const b_size *sz = &sizes[i];
         S_stat st[B_MAX_THREADS][B_KERNELS];
@@ -277,6 +281,8 @@ static int S_write_md(const b_config *cfg, const b_size *sizes, const char *path
                     if (k == B_MODEL) fprintf(fp, " %.3f |", s->phase[p]);
                     else fputs(" - |", fp);
                 }
+                if (k == B_MODEL) fprintf(fp, " %.3f |", s->serial);
+                else fputs(" - |", fp);
                 double peak = S_peak_bytes(sz, k), per = S_rss_per_citizen(sz, k);
                 fprintf(fp, " %.3f | %.1f | %.1f |\n", s->init, peak / 1048576.0, per);
             }
@@ -323,6 +329,25 @@ static int S_write_md(const b_config *cfg, const b_size *sizes, const char *path
             if (st[t2][B_MODEL].ok)
                 fprintf(fp, "%s N=%s %.0f%% / %.0f%%", i ? ";" : "", nb,
                         100 * st[t2][B_MODEL].eff, 100 * st[t2][B_FLOOR].eff);
+        }
+        fputs(".\n", fp);
+    }
+    if (t1 >= 0) {
+        /* the serial share of a one-thread tick and the Amdahl bound it sets */
+        fputs("- Serial part of a tick on 1 thread (outside parallel regions), and the "
+              "16-thread efficiency it allows by Amdahl's law:", fp);
+        for (int i = 0; i < cfg->n_sizes; i++) {
+            S_stat st[B_MAX_THREADS][B_KERNELS];
+            S_size_stats(cfg, &sizes[i], st);
+            const S_stat *s = &st[t1][B_MODEL];
+            double total = 0;
+            for (size_t p = 0; p < cfg->n_phases; p++) total += s->phase[p];
+            if (!s->ok || total <= 0) continue;
+            char nb[32];
+            S_fmt_n(nb, sizeof nb, sizes[i].n);
+            double s1 = s->serial / total;
+            fprintf(fp, "%s N=%s %.2f%% (at most %.0f%%)", i ? ";" : "", nb, 100 * s1,
+                    100 / (16 * s1 + 1 - s1));
         }
         fputs(".\n", fp);
     }

@@ -158,6 +158,7 @@ static int S_model_rep(const b_config *cfg, const sc_place *pl, uint64_t seed,
         rc = sc_model_type.step(st, &ctx, &d);
     }
     if (nmp) sc_model_type.phase_seconds(st, p0);
+    double s0 = sc_model_type.serial_seconds(st);
     uint64_t h = PS_FNV_OFFSET;
     double observe = 0;
     double cs = b_cpu_now(), ts = b_now();
@@ -173,6 +174,7 @@ static int S_model_rep(const b_config *cfg, const sc_place *pl, uint64_t seed,
     double te = b_now(), ce = b_cpu_now();
     if (rc) S_print_diag(&d);
     if (nmp) sc_model_type.phase_seconds(st, p1);
+    double s1 = sc_model_type.serial_seconds(st);
     if (r == 0 && sz->citizen_bytes == 0) {
         sz->citizen_bytes = S_citizen_bytes(&st->c);
         sz->fixed_bytes = S_fixed_bytes(st);
@@ -185,6 +187,7 @@ static int S_model_rep(const b_config *cfg, const sc_place *pl, uint64_t seed,
     cell->init_seconds[r] = t1 - t0;
     for (size_t k = 0; k < nmp; k++) cell->phases[r][k] = p1[k] - p0[k];
     cell->phases[r][nmp] = observe;
+    cell->serial[r] = s1 - s0;
     if (r == 0) cell->hash = h;
     else if (cell->hash != h) cell->hash_mismatch = 1;
     cell->done = r + 1;
@@ -209,6 +212,7 @@ static void S_floor_rep(const b_config *cfg, b_floor *f, uint64_t seed, int thre
     cell->cpu_seconds[r] = ce - cs;
     cell->init_seconds[r] = t1 - t0;
     memset(cell->phases[r], 0, sizeof cell->phases[r]);
+    cell->serial[r] = 0;
     uint64_t h = ps_fnv1a64(PS_FNV_OFFSET, &sum, sizeof sum);
     if (r == 0) cell->hash = h;
     else if (cell->hash != h) cell->hash_mismatch = 1;

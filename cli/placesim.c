@@ -394,7 +394,24 @@ static void S_out_dir(const S_args *a, const char *name_from, char *out, size_t 
     snprintf(out, size, "results/%.*s", (int)len, base);
 }
 
-static void S_print_profile(const ps_run_result *res, double citizen_weeks)
+/* The serial part of the tick and what it implies for many threads: were
+ * the rest to scale perfectly from these T threads, one thread would spend
+ * s1 of its time on it, and Amdahl's law caps the efficiency on P threads
+ * at 1 / (P s1 + 1 - s1). */
+static void S_print_serial(const ps_run_result *res, double total, int threads)
+{
+    double serial = res->serial_seconds;
+    if (serial < 0 || total <= 0) return;
+    double one = serial + (double)threads * (total - serial);
+    double s1 = one > 0 ? serial / one : 0;
+    printf("%-12s %10.3f %7.1f%%   (outside parallel regions, within the phases above)\n",
+           "serial", serial, 100 * serial / total);
+    printf("Amdahl: %.2f %% of a one-thread tick is serial; efficiency is at most %.0f %% on "
+           "16 threads and %.0f %% on 64\n",
+           100 * s1, 100 / (16 * s1 + 1 - s1), 100 / (64 * s1 + 1 - s1));
+}
+
+static void S_print_profile(const ps_run_result *res, double citizen_weeks, int threads)
 {
     double total = 0;
     for (size_t k = 0; k < res->n_phases; k++) total += res->phase_seconds[k];
@@ -403,6 +420,7 @@ static void S_print_profile(const ps_run_result *res, double citizen_weeks)
         printf("%-12s %10.3f %7.1f%% %16.2f\n", res->phase_names[k], res->phase_seconds[k],
                total > 0 ? 100 * res->phase_seconds[k] / total : 0,
                citizen_weeks > 0 ? 1e9 * res->phase_seconds[k] / citizen_weeks : 0);
+    S_print_serial(res, total, threads);
     printf("vector paths: %s\n",
            ps_cpu_avx2() ? "AVX2 (PLACESIM_NO_AVX2=1 times the portable ones)"
                          : "portable (no AVX2, or PLACESIM_NO_AVX2 set)");
@@ -477,8 +495,10 @@ static int S_cmd_run(int argc, char **argv)
         printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
                res.citizen_weeks_per_second);
         if (a.profile)
-            S_print_profile(&res, (double)S_model->population(arm.place) *
-                                      (run->warmup + run->weeks) * res.replications_done);
+            S_print_profile(&res,
+                            (double)S_model->population(arm.place) *
+                                (run->warmup + run->weeks) * res.replications_done,
+                            opt.threads);
     }
 done:
     ps_loaded_close(&arm);

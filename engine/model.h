@@ -86,6 +86,9 @@ typedef struct ps_model_type {
      * each so far by this replication. The engine adds "observe". */
     size_t (*phase_names)(const char *const **names);
     void (*phase_seconds)(const void *state, double *seconds);
+    /* Of those seconds, the ones spent outside parallel regions (optional):
+     * the part of a tick more threads cannot shorten. */
+    double (*serial_seconds)(const void *state);
 } ps_model_type;
 
 #endif

@@ -26,11 +26,14 @@ static double S_now(void)
 typedef void (*S_row_cb)(void *ctx, int week, const double *row);
 typedef void (*S_year_cb)(void *ctx, int year, const double *row);
 
-/* Adds the model's phase times and the time spent observing to acc
- * (PS_MAX_PHASES long; the observe slot follows the model's phases). */
+/* Adds the model's phase times and the time spent observing to
+ * res->phase_seconds (the observe slot follows the model's phases), and
+ * the model's serial seconds to res->serial_seconds. */
 static void S_add_phases(const ps_model_type *type, const void *state, double observe,
-                         double *acc)
+                         ps_run_result *res)
 {
+    double *acc = res->phase_seconds;
+    if (type->serial_seconds) res->serial_seconds += type->serial_seconds(state);
     size_t n = 0;
     if (type->phase_names && type->phase_seconds) {
         const char *const *names;
@@ -100,7 +103,7 @@ static int S_snapshot_save(const ps_model_type *type, const void *state, ps_snap
 static int S_replicate(const ps_model_type *type, const void *place,
                        const ps_run_settings *run, const ps_timeline *tl, unsigned rep,
                        S_row_cb row_cb, S_year_cb year_cb, void *cb_ctx,
-                       double *phase_acc, const ps_snapshot_io *snapio, ps_diag *d)
+                       ps_run_result *prof, const ps_snapshot_io *snapio, ps_diag *d)
 {
     const char *const *names;
     size_t nm = type->metric_names(place, &names);
@@ -218,7 +221,7 @@ static int S_replicate(const ps_model_type *type, const void *place,
             n_years++;
         }
     }
-    if (state && phase_acc) S_add_phases(type, state, observe, phase_acc);
+    if (state && prof) S_add_phases(type, state, observe, prof);
     if (state) type->destroy(state);
     free(row);
     free(hist);
@@ -366,6 +369,8 @@ static int S_write_manifest(const char *dir, const ps_scenario *scen,
     for (size_t k = 0; k < res->n_phases; k++)
         fprintf(fp, "%s\"%s\": %.4f", k ? ", " : "", res->phase_names[k], res->phase_seconds[k]);
     fputs("}", fp);
+    if (res->serial_seconds >= 0)
+        fprintf(fp, ",\n  \"serial_seconds\": %.4f", res->serial_seconds);
     fprintf(fp, ",\n  \"finished\": %s", finished ? "true" : "false");
     fputs(",\n  \"files\": [\"series.csv\", \"summary.csv\", \"report.html\"", fp);
     if (annual) fputs(", \"annual.csv\"", fp);
@@ -379,6 +384,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
 {
     const ps_run_settings *run = &scen->run;
     memset(result, 0, sizeof *result);
+    if (!type->serial_seconds) result->serial_seconds = -1;
     if (type->phase_names && type->phase_seconds) {
         const char *const *pn;
         size_t n = type->phase_names(&pn);
@@ -428,7 +434,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     for (int r = 0; r < run->replications; r++) {
         w.rep = (unsigned)r;
         rc = S_replicate(type, place, run, opt->timeline, (unsigned)r, S_series_row,
-                         S_annual_row, &w, result->phase_seconds, opt->snapshot, d);
+                         S_annual_row, &w, result, opt->snapshot, d);
         if (rc) break;
         result->replications_done = r + 1;
         ps_progress_update(&prog, (size_t)r + 1);

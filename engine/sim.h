@@ -36,6 +36,9 @@ typedef struct ps_run_result {
     size_t n_phases;
     const char *phase_names[PS_MAX_PHASES];
     double phase_seconds[PS_MAX_PHASES];
+    /* of the model's phase seconds, those outside parallel regions, summed
+     * over replications; negative when the model does not say */
+    double serial_seconds;
 } ps_run_result;
 
 /* Runs every replication of the scenario and writes the outputs. Returns 0

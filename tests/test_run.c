@@ -128,6 +128,42 @@ Test(run, vector_and_portable_paths_give_the_same_bits, .init = S_mktmp, .fini =
     }
 }
 
+/* --profile splits the tick into phases and measures the part of them
+ * spent outside parallel regions: never negative, never more than the
+ * phases, and recorded in the manifest. */
+Test(run, profile_measures_the_serial_part_within_the_phases, .init = S_mktmp, .fini = S_rmtmp,
+     .timeout = 300)
+{
+    char cmd[2048], out[4096], outfile[400], path[400];
+    snprintf(outfile, sizeof outfile, "%s/stdout.txt", S_tmp);
+    snprintf(cmd, sizeof cmd, "%s " SMALL " --threads 2 --profile --out %s/p >'%s' 2>&1",
+             PLACESIM_BINARY, S_tmp, outfile);
+    cr_assert_eq(tp_shell(cmd), 0, "%s", cmd);
+    tp_read_text(outfile, out, sizeof out);
+    cr_assert(strstr(out, "\nserial ") != NULL && strstr(out, "Amdahl: ") != NULL,
+              "no serial part in the profile: %s", out);
+    snprintf(path, sizeof path, "%s/p/manifest.json", S_tmp);
+    size_t n;
+    char *m = S_slurp(path, &n);
+    cr_assert_not_null(m);
+    const char *ph = strstr(m, "\"phase_seconds\": {"), *se = strstr(m, "\"serial_seconds\": ");
+    cr_assert(ph && se, "manifest lacks phase or serial seconds: %s", m);
+    double phases = 0, v;
+    int n_phases = 0;
+    for (const char *p = strchr(ph, '{'); p && *p != '}'; p++) {
+        if (*p == ':' && sscanf(p + 1, "%lf", &v) == 1) {
+            phases += v;
+            n_phases++;
+        }
+        if (*p == '}') break;
+    }
+    double serial;
+    cr_assert_eq(sscanf(se + strlen("\"serial_seconds\": "), "%lf", &serial), 1);
+    cr_expect_eq(n_phases, 5, "needs, admission, referrals, actors, observe: got %d", n_phases);
+    cr_expect(serial >= 0 && serial <= phases, "serial %g s of %g s of phases", serial, phases);
+    free(m);
+}
+
 Test(run, a_different_seed_gives_different_results, .init = S_mktmp, .fini = S_rmtmp,
      .timeout = 120)
 {

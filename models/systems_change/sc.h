@@ -355,6 +355,7 @@ typedef struct sc_state {
     int64_t turned_away_tick, admitted_tick;
     double community_capacity;
     double phase_seconds[4]; /* needs, admission, referrals, actors (profiling) */
+    double parallel_seconds; /* of those, inside parallel regions (profiling) */
     gsl_rng *g;          /* serial draws of the actor pass, repositioned per draw */
     gsl_rng **thread_g;  /* one per thread for newcomers' draws in the citizen pass */
     void **rank;         /* admission's ranking buffers, per thread, kept */

@@ -41,38 +41,48 @@ static int S_gather_requests(sc_state *st)
     const sc_chunk_out *out = st->chunk_out;
     uint32_t *at = st->adm_chunk_count; /* [chunk][actor]: a count, then a place */
     size_t *run = st->adm_groups;
-#pragma omp parallel for schedule(static) num_threads(st->threads)
-    for (size_t ch = 0; ch < nch; ch++) {
-        uint32_t *row = &at[ch * na];
-        memset(row, 0, na * sizeof *row);
-        const sc_request *rq = st->req[out[ch].thread].data;
-        for (size_t j = out[ch].req_lo; j < out[ch].req_hi; j++) row[rq[j].actor]++;
-    }
-    /* within each actor's run, where each chunk's requests start */
-#pragma omp parallel for schedule(static) num_threads(st->threads)
-    for (size_t a = 0; a < na; a++) {
-        uint32_t sum = 0; /* at most the population: requests are one per citizen and domain */
-        for (size_t ch = 0; ch < nch; ch++) {
-            uint32_t c = at[ch * na + a];
-            at[ch * na + a] = sum;
-            sum += c;
-        }
-        run[a + 1] = sum;
-    }
-    run[0] = 0;
-    for (size_t a = 0; a < na; a++) run[a + 1] += run[a];
+    int ok = 1;
     st->reqs.n = 0;
-    if (sc_vec_reserve(&st->reqs, run[na]) != 0) return 0;
-    sc_request *dst = st->reqs.data;
-#pragma omp parallel for schedule(static) num_threads(st->threads)
-    for (size_t ch = 0; ch < nch; ch++) {
-        uint32_t *row = &at[ch * na];
-        const sc_request *rq = st->req[out[ch].thread].data;
-        for (size_t j = out[ch].req_lo; j < out[ch].req_hi; j++) {
-            size_t a = (size_t)rq[j].actor;
-            dst[run[a] + row[a]++] = rq[j];
+    const double t_par = omp_get_wtime();
+#pragma omp parallel num_threads(st->threads)
+    {
+#pragma omp for schedule(static)
+        for (size_t ch = 0; ch < nch; ch++) {
+            uint32_t *row = &at[ch * na];
+            memset(row, 0, na * sizeof *row);
+            const sc_request *rq = st->req[out[ch].thread].data;
+            for (size_t j = out[ch].req_lo; j < out[ch].req_hi; j++) row[rq[j].actor]++;
+        }
+        /* within each actor's run, where each chunk's requests start */
+#pragma omp for schedule(static)
+        for (size_t a = 0; a < na; a++) {
+            uint32_t sum = 0; /* at most the population: one request per citizen and domain */
+            for (size_t ch = 0; ch < nch; ch++) {
+                uint32_t c = at[ch * na + a];
+                at[ch * na + a] = sum;
+                sum += c;
+            }
+            run[a + 1] = sum;
+        }
+#pragma omp single
+        {
+            run[0] = 0;
+            for (size_t a = 0; a < na; a++) run[a + 1] += run[a];
+            ok = sc_vec_reserve(&st->reqs, run[na]) == 0;
+        }
+        sc_request *dst = st->reqs.data;
+#pragma omp for schedule(static)
+        for (size_t ch = 0; ch < nch; ch++) {
+            uint32_t *row = &at[ch * na];
+            const sc_request *rq = st->req[out[ch].thread].data;
+            for (size_t j = out[ch].req_lo; ok && j < out[ch].req_hi; j++) {
+                size_t a = (size_t)rq[j].actor;
+                dst[run[a] + row[a]++] = rq[j];
+            }
         }
     }
+    st->parallel_seconds += omp_get_wtime() - t_par;
+    if (!ok) return 0;
     st->reqs.n = run[na];
     return 1;
 }
@@ -338,10 +348,12 @@ void sc_admission(sc_state *st)
     const size_t *run = st->adm_groups;
     /* the same team size as every other region, even with one actor: a
      * team of another size makes libgomp allocate a new team each time */
+    double t_par = omp_get_wtime();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
     for (int a = 0; a < A->cap_n; a++)
         if (n > 0 && run[a] < run[a + 1])
             S_decide(st, rq, run[a], run[a + 1], ev, omp_get_thread_num());
+    st->parallel_seconds += omp_get_wtime() - t_par;
     const size_t n_ev = n;
 
     /* 2. carrying them out, split by citizen between the threads, each
@@ -350,6 +362,7 @@ void sc_admission(sc_state *st)
     memset(st->adm_actor, 0, (size_t)nt * acap * sizeof *st->adm_actor);
     memset(st->adm_count, 0, (size_t)nt * SC_ADM_N * sizeof *st->adm_count);
     for (int t = 0; t < nt; t++) st->adm_ref[t].n = 0;
+    t_par = omp_get_wtime();
 #pragma omp parallel num_threads(nt)
     {
         int tid = omp_get_thread_num(), T = omp_get_num_threads();
@@ -357,6 +370,7 @@ void sc_admission(sc_state *st)
                      &st->adm_ref[tid]};
         S_deal_and_carry(st, ev, n_ev, n_ev ? ev + n_ev : NULL, st->adm_split, tid, T, &k);
     }
+    st->parallel_seconds += omp_get_wtime() - t_par;
     for (int t = 0; t < nt; t++) {
         const int64_t *ka = st->adm_actor + (size_t)t * acap;
         for (int a = 0; a < A->cap_n; a++) {

@@ -568,6 +568,7 @@ void sc_citizen_pass(sc_state *st)
         st->req[k].n = 0;
         st->ref[k].n = 0;
     }
+    const double t_par = omp_get_wtime();
 #pragma omp parallel num_threads(nt)
     {
         int tid = omp_get_thread_num();
@@ -621,6 +622,7 @@ void sc_citizen_pass(sc_state *st)
             out->ref_hi = T.ref->n;
         }
     }
+    st->parallel_seconds += omp_get_wtime() - t_par;
     /* combine: integer sums are exact in any order */
     sc_tally *sum = &st->sum;
     memset(sum, 0, sizeof *sum);

@@ -104,6 +104,14 @@ static void S_phase_seconds(const void *vs, double *seconds)
     for (int k = 0; k < S_N_PHASES; k++) seconds[k] = st->phase_seconds[k];
 }
 
+static double S_serial_seconds(const void *vs)
+{
+    const sc_state *st = vs;
+    double s = -st->parallel_seconds;
+    for (int k = 0; k < S_N_PHASES; k++) s += st->phase_seconds[k];
+    return s;
+}
+
 static const char *const S_resilience_metrics[] = {
     "wellbeing_with_needs", "unmet_share_of_needs", "P_A", "P_B", "P_C", "P_D",
     "P_E", "P_F", "P_G", "P_H", "P_I", "trust_density"};
@@ -142,4 +150,5 @@ const ps_model_type sc_model_type = {
     .n_resilience_metrics = sizeof S_resilience_metrics / sizeof *S_resilience_metrics,
     .phase_names = S_phase_names,
     .phase_seconds = S_phase_seconds,
+    .serial_seconds = S_serial_seconds,
 };

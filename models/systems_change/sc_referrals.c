@@ -75,6 +75,7 @@ static void S_gather(sc_state *st)
     if (sc_vec_reserve(&st->refs, np + nq) != 0) return; /* out of memory: none this week */
     sc_referral *dst = st->refs.data;
     int out_of_order = 0;
+    const double t_par = omp_get_wtime();
 #pragma omp parallel num_threads(T) reduction(| : out_of_order)
     {
 #pragma omp for schedule(static) nowait
@@ -90,6 +91,7 @@ static void S_gather(sc_state *st)
             for (size_t j = 1; j < m; j++) out_of_order |= S_cmp_referral(&src[j - 1], &src[j]) > 0;
         }
     }
+    st->parallel_seconds += omp_get_wtime() - t_par;
     /* admission's, merged in from the back: the pass's that sort after one
      * of them move up (on a tie the pass's comes first, as in a sort of
      * the pass's followed by admission's) */
@@ -114,6 +116,7 @@ static void S_read_citizens(sc_state *st, sc_referral *rf, size_t n)
 {
     const sc_citizens *c = &st->c;
     const size_t D = (size_t)st->pl->D;
+    const double t_par = omp_get_wtime();
 #pragma omp parallel for schedule(static) num_threads(st->threads)
     for (size_t j = 0; j < n; j++) {
         size_t i = (size_t)rf[j].citizen;
@@ -123,6 +126,7 @@ static void S_read_citizens(sc_state *st, sc_referral *rf, size_t n)
         rf[j].placed = -1;
         rf[j].assessed = 0;
     }
+    st->parallel_seconds += omp_get_wtime() - t_par;
 }
 
 /* The lead's candidates for domain d: the live actors serving d other
@@ -266,9 +270,11 @@ void sc_referrals(sc_state *st)
         }
         k = j;
     }
+    const double t_par = omp_get_wtime();
 #pragma omp parallel num_threads(st->threads)
     {
         int t = omp_get_thread_num(), T = omp_get_num_threads();
         S_write_citizens(st, rf, S_part_start(rf, n, t, T), S_part_start(rf, n, t + 1, T));
     }
+    st->parallel_seconds += omp_get_wtime() - t_par;
 }
