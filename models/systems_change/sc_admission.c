@@ -1,18 +1,18 @@
 /* Admission (section 4, step 2), in a fixed order. Requests from the
- * citizen pass are sorted by (actor, citizen, domain); an actor with more
- * requests than free places rations them by its p_A (low A admits the
- * simplest cases first, high A the most severe). The referrals made on
- * admission join the pass's for sc_referrals.c.
+ * citizen pass are taken in (actor, citizen, domain) order; an actor with
+ * more requests than free places rations them by its p_A (low A admits
+ * the simplest cases first, high A the most severe). The referrals made
+ * on admission join the pass's for sc_referrals.c.
  *
  * Which requests an actor admits depends only on its own free places and
  * the requests themselves, so the decisions are made first, in parallel
  * over actors, as a list in the order the rules give. Carrying them out
  * touches citizens scattered over the population (a cache miss each) and
- * is split between threads by citizen: each thread walks the whole list
- * and carries out the decisions about its own citizens, in list order, so
- * every citizen sees them in the serial order; the draws are keyed by
- * citizen and domain, and the counts are integers summed over threads.
- * Any thread count gives the same bits. */
+ * is split between threads by citizen: the list is dealt to the threads
+ * that own the citizens, each keeping list order, so every citizen sees
+ * its decisions in the serial order; the draws are keyed by citizen and
+ * domain, and the counts are integers summed over threads. Any thread
+ * count gives the same bits. */
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -56,7 +56,8 @@ static int S_gather_requests(sc_state *st)
         /* within each actor's run, where each chunk's requests start */
 #pragma omp for schedule(static)
         for (size_t a = 0; a < na; a++) {
-            uint32_t sum = 0; /* at most the population: one request per citizen and domain */
+            /* at most a request per citizen and domain: 2e8 x 16 < 2^32 */
+            uint32_t sum = 0;
             for (size_t ch = 0; ch < nch; ch++) {
                 uint32_t c = at[ch * na + a];
                 at[ch * na + a] = sum;
