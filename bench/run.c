@@ -109,6 +109,7 @@ static double S_fixed_bytes(const sc_state *st)
     /* admission's and referrals' tables by actor */
     b += (T * (na - 1) * 2 + 1) * sizeof *st->adm_actor + (T * SC_ADM_N + 1) * sizeof *st->adm_count;
     b += (T * T + T + 2) * sizeof *st->adm_split + (na + 1) * sizeof *st->adm_groups;
+    b += na * sizeof *st->adm_order;
     b += ((na - 1) * D + 1) * (sizeof *st->refer_full + sizeof *st->refer_cand_n);
     b += ((na - 1) * D * (na - 1) + 1) * sizeof *st->refer_cand;
     return (double)b;

@@ -362,6 +362,7 @@ typedef struct sc_state {
     size_t *rank_cap;
     ps_sort_scratch *rank_sort; /* and their sorting buffers */
     size_t *adm_groups;  /* actor a's requests: reqs[adm_groups[a] .. adm_groups[a + 1]) */
+    int *adm_order;      /* the actors with requests, most first (cap_n) */
     void *adm_events;    /* admission's decisions in their serial order, then
                           * dealt to the threads that carry them out; kept */
     size_t *adm_split;   /* [threads][threads] + threads + 1: how they are dealt */

@@ -347,13 +347,23 @@ void sc_admission(sc_state *st)
      * shared between threads. */
     S_event *ev = st->adm_events;
     const size_t *run = st->adm_groups;
+    /* the actors with most requests first, so that the longest ranking
+     * starts at once instead of after the others (the order of the work,
+     * not of the results) */
+    int *order = st->adm_order, n_busy = 0;
+    for (int a = 0; a < A->cap_n; a++) {
+        if (n == 0 || run[a] == run[a + 1]) continue;
+        int k = n_busy++;
+        for (; k > 0 && run[order[k - 1] + 1] - run[order[k - 1]] < run[a + 1] - run[a]; k--)
+            order[k] = order[k - 1];
+        order[k] = a;
+    }
     /* the same team size as every other region, even with one actor: a
      * team of another size makes libgomp allocate a new team each time */
     double t_par = omp_get_wtime();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-    for (int a = 0; a < A->cap_n; a++)
-        if (n > 0 && run[a] < run[a + 1])
-            S_decide(st, rq, run[a], run[a + 1], ev, omp_get_thread_num());
+    for (int g = 0; g < n_busy; g++)
+        S_decide(st, rq, run[order[g]], run[order[g] + 1], ev, omp_get_thread_num());
     st->parallel_seconds += omp_get_wtime() - t_par;
     const size_t n_ev = n;
 

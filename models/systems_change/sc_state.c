@@ -122,6 +122,7 @@ void sc_destroy(void *vs)
         for (int t = 0; t < st->threads; t++) ps_sort_scratch_free(&st->rank_sort[t]);
     free(st->rank_sort);
     free(st->adm_groups);
+    free(st->adm_order);
     free(st->adm_events);
     free(st->adm_split);
     free(st->adm_actor);
@@ -284,6 +285,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(st->rank, st->threads); ALLOC(st->rank_cap, st->threads);
     ALLOC(st->rank_sort, st->threads);
     ALLOC(st->adm_groups, (size_t)cap_n + 1);
+    ALLOC(st->adm_order, cap_n);
     ALLOC(st->metrics, pl->n_metrics);
     ALLOC(st->adj, ((size_t)cap_n * (size_t)cap_n + 7) / 8);
     st->adj_dirty = 1;
