@@ -147,7 +147,12 @@ size_t sc_state_bytes(const void *vplace)
     size_t per_citizen = D * (sizeof(float) + sizeof(uint8_t)) + 2 * sizeof(float) + 6 +
                          3 * sizeof(uint16_t) + sizeof(uint32_t);
     size_t per_actor = 400 + D * (size_t)pl->H * sizeof(double) + actors / 8 + 64;
-    return n * per_citizen + actors * per_actor + links * 80;
+    /* referrals: each lead's candidates per domain */
+    per_actor += D * actors * sizeof(sc_candidate) + D * 3;
+    /* admission: where each chunk of citizens left its requests, and their
+     * count per actor */
+    size_t per_chunk = sizeof(sc_chunk_out) + actors * sizeof(uint32_t);
+    return n * per_citizen + ps_chunk_count(n) * per_chunk + actors * per_actor + links * 80;
 }
 
 static void S_z_class(sc_citizens *c, const sc_params *P)
