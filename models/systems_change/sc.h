@@ -381,6 +381,9 @@ typedef struct sc_state {
     sc_candidate *refer_cand;
     int16_t *refer_cand_n;
     uint8_t *adj;        /* undirected adjacency bit matrix of actors */
+    /* [from][to]: the link's index in l, or -1; made at the start of each
+     * citizen pass, for the tick (links change only in the actor pass) */
+    int32_t *link_index;
     int adj_dirty;
     /* metrics of the last observed tick */
     double *metrics;
@@ -411,6 +414,11 @@ int sc_save(const void *state, FILE *fp);
 void *sc_restore(const void *place, ps_rng_key key, FILE *fp, ps_diag *d);
 void sc_destroy(void *state);
 int sc_link_find(const sc_links *l, int from, int to);
+void sc_link_index_build(sc_state *st);
+static inline int sc_link_of(const sc_state *st, int from, int to)
+{
+    return st->link_index[(size_t)from * (size_t)st->a.cap_n + (size_t)to];
+}
 void sc_links_rebuild_rows(sc_links *l, int n_actors);
 
 /* sc_citizens.c */

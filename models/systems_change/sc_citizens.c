@@ -185,7 +185,7 @@ static float S_clampf(double x) { return (float)(x < 0 ? 0 : (x > 1 ? 1 : x)); }
  * 1 - d_ab (1 - u_ab), and the link index (or -1). */
 static double S_quality(const sc_state *st, int a, int b, int *link)
 {
-    *link = sc_link_find(&st->l, a, b);
+    *link = sc_link_of(st, a, b);
     if (*link >= 0) return 1 - st->l.dist[*link] * (1 - st->l.und[*link]);
     double s = 0;
     for (int k = 0; k < SC_VALUES; k++) s += fabs(st->a.values[a][k] - st->a.values[b][k]);
@@ -568,6 +568,7 @@ void sc_citizen_pass(sc_state *st)
         st->req[k].n = 0;
         st->ref[k].n = 0;
     }
+    sc_link_index_build(st);
     const double t_par = omp_get_wtime();
 #pragma omp parallel num_threads(nt)
     {

@@ -144,7 +144,7 @@ static const sc_candidate *S_candidates(sc_state *st, int lead, int d, int *n)
         for (int j = st->entry_off[d]; j < st->entry_off[d + 1]; j++) {
             int b = st->entry_actor[j];
             if (b == lead || !A->alive[b]) continue;
-            int link = sc_link_find(&st->l, lead, b);
+            int link = sc_link_of(st, lead, b);
             cand[m++] = (sc_candidate){b, link,
                                        link >= 0 ? st->l.trust[link] : st->prm->trust_default,
                                        sc_convening(st, lead, b)};

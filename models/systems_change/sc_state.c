@@ -43,6 +43,14 @@ int sc_link_find(const sc_links *l, int from, int to)
     return -1;
 }
 
+void sc_link_index_build(sc_state *st)
+{
+    const size_t n = (size_t)st->a.cap_n;
+    for (size_t k = 0; k < n * n; k++) st->link_index[k] = -1;
+    for (int k = 0; k < st->l.n; k++)
+        st->link_index[(size_t)st->l.from[k] * n + (size_t)st->l.to[k]] = k;
+}
+
 void sc_links_rebuild_rows(sc_links *l, int n_actors)
 {
     /* links are kept sorted by (from, to): an insertion sort keeps it so
@@ -108,6 +116,7 @@ void sc_destroy(void *vs)
     free(st->tl_actor); free(st->tl_link); free(st->tl_hood);
     free(st->metrics);
     free(st->adj);
+    free(st->link_index);
     free(st->iv_base);
     if (st->g) gsl_rng_free(st->g);
     if (st->thread_g)
@@ -293,6 +302,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(st->adm_order, cap_n);
     ALLOC(st->metrics, pl->n_metrics);
     ALLOC(st->adj, ((size_t)cap_n * (size_t)cap_n + 7) / 8);
+    ALLOC(st->link_index, (size_t)cap_n * (size_t)cap_n);
     st->adj_dirty = 1;
     st->g = gsl_rng_alloc(ps_rng_philox);
     if (!st->g) goto nomem;
