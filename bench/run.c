@@ -100,6 +100,7 @@ static double S_fixed_bytes(const sc_state *st)
     b += (D * (na - 1) + 1) * sizeof *st->entry_actor + (D + 2) * sizeof *st->entry_off;
     b += (D * H * (na - 1) + 1) * sizeof *st->entry_cum;
     b += ((na - 1) * (na - 1) + 7) / 8 + 1;
+    b += ((na - 1) * (na - 1) + 1) * sizeof *st->link_index;
     b += (H + 1) * (sizeof *st->hood_assets + sizeof *st->hood_volunteers +
                     sizeof *st->hood_pop + sizeof *st->onset_hood);
     b += (T + 1) * sizeof *st->tally;

@@ -156,8 +156,8 @@ size_t sc_state_bytes(const void *vplace)
     size_t per_citizen = D * (sizeof(float) + sizeof(uint8_t)) + 2 * sizeof(float) + 6 +
                          3 * sizeof(uint16_t) + sizeof(uint32_t);
     size_t per_actor = 400 + D * (size_t)pl->H * sizeof(double) + actors / 8 + 64;
-    /* referrals: each lead's candidates per domain */
-    per_actor += D * actors * sizeof(sc_candidate) + D * 3;
+    /* the link index by pair, and each lead's referral candidates per domain */
+    per_actor += actors * sizeof(int32_t) + D * actors * sizeof(sc_candidate) + D * 3;
     /* admission: where each chunk of citizens left its requests, and their
      * count per actor */
     size_t per_chunk = sizeof(sc_chunk_out) + actors * sizeof(uint32_t);
