@@ -8,18 +8,6 @@
 #include "reduce.h"
 #include "sc.h"
 
-void *sc_vec_push(sc_vec *v)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 256;
-        void *data = realloc(v->data, cap * v->size);
-        if (!data) return NULL;
-        v->data = data;
-        v->cap = cap;
-    }
-    return (char *)v->data + v->size * v->n++;
-}
-
 int sc_vec_reserve(sc_vec *v, size_t n)
 {
     if (n <= v->cap) return 0;
@@ -29,6 +17,12 @@ int sc_vec_reserve(sc_vec *v, size_t n)
     v->data = data;
     v->cap = cap;
     return 0;
+}
+
+void *sc_vec_push(sc_vec *v)
+{
+    if (v->n == v->cap && sc_vec_reserve(v, v->cap ? 2 * v->cap : 256) != 0) return NULL;
+    return (char *)v->data + v->size * v->n++;
 }
 
 int sc_link_find(const sc_links *l, int from, int to)
