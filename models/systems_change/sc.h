@@ -90,11 +90,12 @@ typedef struct sc_params {
     double fb_core, fb_other;
     double rho[SC_K];
     double rej_weight, cut_decay;
-    double trust_alpha, trust_omega, trust_delta, trust_floor, trust_default;
+    double trust_alpha, trust_omega, trust_delta, trust_floor, trust_default, trust_memory;
+    double scale_memory;
     double u_beta, u_delta, lambda_G;
     double zeta, influence_anchor;
     double ramp_d;
-    double lambda_I, iota, new_capacity;
+    double lambda_I, iota, new_capacity, community_lifetime;
     int max_new_actors;
     int commission_period;
     double commission_rate;
@@ -160,7 +161,7 @@ typedef struct sc_place {
 /* One replication's actor state (struct of arrays over actors). */
 typedef struct sc_actors {
     int n, cap_n;        /* active slots, allocated slots */
-    int n_new;           /* community actors that appeared */
+    int n_new;           /* community actors that emerged during the run and have not folded */
     uint8_t *alive;
     uint8_t *left;       /* it has left (departure or closure): it does not come back */
     int *kind, *role, *system, *hood;
@@ -175,6 +176,15 @@ typedef struct sc_actors {
     double *perf, *asp, *rej, *cut, *stress, *avail;
     int64_t *cases;      /* open cases this tick */
     int64_t *requests, *turned_away, *succ, *fail, *joint_succ;
+    /* recent means (EWMAs, weight scale.memory) of the cases that continue
+     * from one week to the next (counted by the citizen pass, before
+     * admissions) and of the requests of a week; the factor sqrt(population
+     * / capacity_reference) (1 at or above the place's size) by which a run
+     * below the place's size shrinks their weekly deviations; and this
+     * week's shrinking of the continuing cases, (shrink - 1) (continuing -
+     * mean) (sc_seen_cases) */
+    double *case_mean, *request_mean, *case_adjust;
+    double shrink;
 } sc_actors;
 
 /* Directed links in CSR order (sorted by from, then to). */
@@ -184,6 +194,10 @@ typedef struct sc_links {
     double *trust, *und, *dist;
     int *row;            /* row[a]..row[a+1]-1: links from a (size cap actors+1) */
     int64_t *s, *f;      /* joint-work tallies this tick */
+    /* the link's joint-work record: EWMAs of its outcomes and successes a
+     * week, counted per capacity_reference adults (so a run at another
+     * population size sees the same record) */
+    double *rec_n, *rec_s;
 } sc_links;
 
 typedef struct sc_citizens {
@@ -510,10 +524,34 @@ static inline double sc_u(sc_draws *r)
     return ps_rng_u01(r->buf[r->pos++]);
 }
 
-/* An actor's free places: capacity less the cases it holds */
+/* The open cases an actor's decisions see. At the place's size, its open
+ * cases. A run below it holds the same cases per adult but s = population /
+ * capacity_reference times as many, so a week's count strays sqrt(1/s)
+ * times further from its mean, relative to capacity, than the whole
+ * place's organisation's would: a service of 57 places fills and turns
+ * people away while it still has room on average, where one of 770 does
+ * not (the Erlang effect of small servers). The run therefore sees the
+ * count's deviation from its recent mean shrunk by sqrt(s): the
+ * fluctuation of the organisation it stands for. The shrinking applies to
+ * the cases that continued into the week; the week's admissions and
+ * referrals then add one for one. */
+static inline double sc_seen_cases(const sc_actors *A, int a)
+{
+    if (A->shrink == 1) return (double)A->cases[a];
+    return (double)A->cases[a] + A->case_adjust[a];
+}
+
+/* The same for the requests an actor receives in a week (m of them). */
+static inline double sc_seen_requests(const sc_actors *A, int a, double m)
+{
+    if (A->shrink == 1) return m;
+    return A->request_mean[a] + A->shrink * (m - A->request_mean[a]);
+}
+
+/* An actor's free places: capacity less the cases it is seen to hold */
 static inline double sc_free_places(const sc_actors *A, int a)
 {
-    return A->capacity[a] - (double)A->cases[a];
+    return A->capacity[a] - sc_seen_cases(A, a);
 }
 
 /* A service a taking a citizen on, with *told the services that hold the

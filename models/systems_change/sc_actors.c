@@ -156,28 +156,41 @@ static void S_dispositions(sc_state *st)
         if (A->alive[a]) memcpy(A->p[a], A->p_next[a], sizeof A->p[a]);
 }
 
+/* Trust and understanding (section 5.3). Each link keeps a record of its
+ * joint work: EWMAs (weight trust.memory) of the outcomes and successes of
+ * a week, counted per capacity_reference adults. Trust moves toward the
+ * record's success share with the weight of n cases' evidence,
+ * 1 - (1 - omega)^n, and decays toward its floor in proportion to the
+ * evidence it lacks; understanding grows with the chance of at least one
+ * joint case in a week, 1 - exp(-n). Counting per reference population and
+ * over a few months makes a run at 20,000 adults see the record a run at
+ * the place's full size sees, instead of a week's handful of cases. */
 static void S_trust(sc_state *st)
 {
     const sc_params *P = st->prm;
     sc_links *l = &st->l;
     const sc_actors *A = &st->a;
+    const double per_reference = 1 / st->pl->capacity_scale;
     if (st->adj_dirty) S_rebuild_adjacency(st);
     for (int k = 0; k < l->n; k++) {
         int a = l->from[k], b = l->to[k];
         if (!A->alive[a] || !A->alive[b]) continue;
         double conv = 1 + P->lambda_G * sc_convening(st, a, b);
-        int64_t n = l->s[k] + l->f[k];
+        l->rec_n[k] += P->trust_memory * ((double)(l->s[k] + l->f[k]) * per_reference - l->rec_n[k]);
+        l->rec_s[k] += P->trust_memory * ((double)l->s[k] * per_reference - l->rec_s[k]);
+        double n = l->rec_n[k];
         double tau = l->trust[k], u = l->und[k];
+        double evidence = 1 - pow(1 - P->trust_omega, n);
         if (n > 0) {
-            double observed = (double)l->s[k] / (double)n;
-            double step = P->trust_alpha * (1 - pow(1 - P->trust_omega, (double)n));
+            double observed = l->rec_s[k] / n;
+            if (observed > 1) observed = 1; /* rounding of the two EWMAs */
+            double step = P->trust_alpha * evidence;
             if (observed > tau) step *= conv;
             if (step > 1) step = 1;
             tau += step * (observed - tau);
-            u += P->u_beta * A->p[a][P_E] * conv * (1 - u);
-        } else {
-            tau -= P->trust_delta * (tau - P->trust_floor) / conv;
+            u += P->u_beta * A->p[a][P_E] * conv * (1 - u) * (1 - exp(-n));
         }
+        tau -= P->trust_delta * (tau - P->trust_floor) / conv * (1 - evidence);
         u -= P->u_delta * u / conv;
         l->trust[k] = sc_clamp01(tau);
         l->und[k] = sc_clamp01(u);
@@ -260,12 +273,39 @@ static void S_commission(sc_state *st, double PB)
     }
 }
 
+/* Community actors that emerged during the run (slots from the place's own
+ * actors on) fold, each with chance 1 / community.lifetime a week: a group
+ * that loses its volunteers or its small grant. Its cases go back to
+ * unmet, as in any departure. With births at iota P_I a week this is a
+ * birth-death process whose number of emerging actors settles (about
+ * iota P_I lifetime) instead of climbing to its cap over decades, so a
+ * place reaches a steady state and letting go (I) keeps a channel open. */
+static void S_fold_community_actors(sc_state *st)
+{
+    const sc_params *P = st->prm;
+    sc_actors *A = &st->a;
+    if (P->community_lifetime <= 0) return;
+    for (int a = st->pl->A; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        sc_draws r;
+        sc_draws_init(&r, st->key, S_PLACE, (uint32_t)(SC_MAX_ACTORS + 2 + a), (uint32_t)st->tick);
+        if (sc_u(&r) * P->community_lifetime < 1) {
+            sc_actor_depart(st, a);
+            st->a.n_new--;
+        }
+    }
+}
+
 static void S_new_community_actor(sc_state *st, double PI)
 {
     const sc_params *P = st->prm;
     sc_actors *A = &st->a;
     sc_links *l = &st->l;
-    if (st->a.n_new >= P->max_new_actors || A->n >= A->cap_n) return;
+    if (st->a.n_new >= P->max_new_actors) return;
+    /* the slot of a community actor that folded, or a new one */
+    int n = st->pl->A;
+    while (n < A->n && A->alive[n]) n++;
+    if (n >= A->cap_n) return;
     sc_draws r;
     sc_draws_init(&r, st->key, S_PLACE, (uint32_t)(SC_MAX_ACTORS + 1), (uint32_t)st->tick);
     if (sc_u(&r) >= P->iota * PI) return;
@@ -273,8 +313,8 @@ static void S_new_community_actor(sc_state *st, double PI)
     for (int d = 1; d < st->pl->D; d++)
         if (st->unmet_domain[d] > st->unmet_domain[worst]) worst = d;
     if (st->unmet_domain[worst] == 0) return;
-    int n = A->n;
     A->alive[n] = 1;
+    A->left[n] = 0;
     A->kind[n] = KIND_COMMUNITY;
     A->role[n] = ROLE_MEMBER;
     A->system[n] = -1;
@@ -285,24 +325,32 @@ static void S_new_community_actor(sc_state *st, double PI)
     A->influence0[n] = 0.01;
     double vmean[SC_VALUES] = {0};
     int alive = 0;
-    for (int a = 0; a < n; a++) {
-        if (!A->alive[a]) continue;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a] || a == n) continue;
         alive++;
         for (int k = 0; k < SC_VALUES; k++) vmean[k] += A->values[a][k];
     }
     for (int k = 0; k < SC_VALUES; k++) A->values[n][k] = alive ? vmean[k] / alive : 0.5;
+    /* the system indices of the others (the slot counts as alive already) */
+    A->alive[n] = 0;
     for (int k = 0; k < SC_K; k++) A->p[n][k] = A->p0[n][k] = sc_system_index(st, k, -1);
+    A->alive[n] = 1;
     /* it takes its small influence from the others, so the total stays */
-    for (int a = 0; a < n; a++) A->influence[a] *= 0.99;
+    for (int a = 0; a < A->n; a++)
+        if (a != n) A->influence[a] *= 0.99;
     A->influence[n] = 0.01;
     A->perf[n] = A->asp[n] = 0.5;
     A->avail[n] = 1;
-    A->n++;
+    A->rej[n] = A->cut[n] = A->stress[n] = 0;
+    A->cases[n] = A->requests[n] = A->turned_away[n] = 0;
+    A->succ[n] = A->fail[n] = A->joint_succ[n] = 0;
+    A->case_mean[n] = A->request_mean[n] = A->case_adjust[n] = 0;
+    if (n == A->n) A->n++;
     st->a.n_new++;
     /* linked both ways to the two leading conveners */
     int top[2] = {-1, -1};
-    for (int a = 0; a < n; a++) {
-        if (!A->alive[a]) continue;
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a] || a == n) continue;
         if (top[0] < 0 || A->influence[a] > A->influence[top[0]]) {
             top[1] = top[0];
             top[0] = a;
@@ -321,6 +369,7 @@ static void S_new_community_actor(sc_state *st, double PI)
             double s = 0;
             for (int v = 0; v < SC_VALUES; v++) s += fabs(A->values[n][v] - A->values[top[t]][v]);
             l->dist[k] = s / SC_VALUES;
+            l->rec_n[k] = l->rec_s[k] = 0;
         }
     }
     sc_links_rebuild_rows(l, A->cap_n);
@@ -337,7 +386,7 @@ void sc_actor_pass(sc_state *st)
         A->cut[a] *= 1 - P->cut_decay;
         if (A->cut[a] > 1) A->cut[a] = 1; /* repeated cuts: at most a whole budget's stress */
         double load = A->capacity[a] > 0
-                          ? ((double)A->cases[a] + A->rej[a]) / A->capacity[a] - 1
+                          ? (sc_seen_cases(A, a) + A->rej[a]) / A->capacity[a] - 1
                           : 1;
         load = load < 0 ? 0 : (load > 1 ? 1 : load);
         A->stress[a] = load + A->cut[a];
@@ -345,6 +394,7 @@ void sc_actor_pass(sc_state *st)
         if (total > 0)
             A->perf[a] += P->perf_weight * ((double)A->succ[a] / (double)total - A->perf[a]);
         A->asp[a] += P->asp_weight * (A->perf[a] - A->asp[a]);
+        A->request_mean[a] += P->scale_memory * ((double)A->requests[a] - A->request_mean[a]);
     }
     double PG = sc_system_index(st, P_G, -1);
     double PB = sc_system_index(st, P_B, -1);
@@ -352,6 +402,7 @@ void sc_actor_pass(sc_state *st)
     S_trust(st);
     S_influence(st, PG);
     if ((st->tick + 1) % P->commission_period == 0) S_commission(st, PB);
+    S_fold_community_actors(st);
     S_new_community_actor(st, sc_statutory_index(st, P_I));
     for (int h = 0; h < st->pl->H; h++) {
         double pop = st->hood_pop[h] > 0 ? (double)st->hood_pop[h] : 1;
@@ -379,8 +430,9 @@ void sc_actor_snapshot(sc_state *st)
         int community = A->kind[a] == KIND_COMMUNITY || A->kind[a] == KIND_VOLUNTARY;
         A->capacity[a] = A->budget[a] * (community ? 1 + P->lambda_I * PI : 1);
         if (community) st->community_capacity += A->capacity[a];
-        A->avail[a] = (double)A->cases[a] > A->capacity[a]
-                          ? A->capacity[a] / (double)A->cases[a]
+        double seen = sc_seen_cases(A, a);
+        A->avail[a] = seen > A->capacity[a]
+                          ? A->capacity[a] / seen
                           : 1;
     }
     for (int h = 0; h < pl->H; h++) {

@@ -228,14 +228,18 @@ static void S_decide(sc_state *st, sc_request *rq, size_t lo, size_t hi, S_event
     A->requests[a] += (int64_t)m;
     double free_places = A->alive[a] ? sc_free_places(A, a) : 0;
     if (free_places < 0) free_places = 0;
-    if ((double)m <= free_places) {
+    double seen = sc_seen_requests(A, a, (double)m);
+    if (seen <= free_places) {
         for (size_t k = lo; k < hi; k++) ev[k] = (S_event){(int32_t)k, 1};
         return;
     }
     /* rationing: admit floor(free + U) ranked by A's priority */
     sc_draws r;
     sc_draws_init(&r, st->key, S_PLACE, (uint32_t)a, (uint32_t)st->tick);
-    size_t k_admit = (size_t)floor(free_places + sc_u(&r));
+    /* below the place's size, the share of the requests the whole place's
+     * organisation would admit */
+    double places = A->shrink == 1 ? free_places : (double)m * free_places / seen;
+    size_t k_admit = (size_t)floor(places + sc_u(&r));
     if (m > st->rank_cap[tid]) {
         /* kept for the next tick: no allocation in steady state */
         size_t want = m < 2 * st->rank_cap[tid] ? 2 * st->rank_cap[tid] : m; /* grow rarely */

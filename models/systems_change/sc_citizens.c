@@ -648,6 +648,11 @@ void sc_citizen_pass(sc_state *st)
             A->fail[x] += ta[TA_FAIL];
             A->joint_succ[x] += ta[TA_JOINT];
         }
+        /* the continuing cases as the whole place's organisation would
+         * hold them (sc_seen_cases), and their recent mean */
+        double cont = (double)A->cases[x];
+        A->case_adjust[x] = (A->shrink - 1) * (cont - A->case_mean[x]);
+        A->case_mean[x] += st->prm->scale_memory * (cont - A->case_mean[x]);
     }
     for (int x = 0; x < st->l.n; x++) {
         st->l.s[x] = st->l.f[x] = 0;

@@ -149,6 +149,10 @@ int sc_declare(ps_params *reg)
       "weight of one joint case: 1 - (1 - omega)^n");
     D("trust.delta", trust_delta, 0.005, 0, 1, "per week",
       "decay of trust without joint work");
+    D("scale.memory", scale_memory, 1.0 / 52, 0.001, 1, "per week",
+      "EWMA weight of the recent mean of an actor's cases and requests (runs below the place's size)");
+    D("trust.memory", trust_memory, 1.0 / 26, 0.001, 1, "per week",
+      "EWMA weight of a link's joint-work record (outcomes per reference population)");
     D("trust.floor", trust_floor, 0.1, 0, 1, "trust", "trust decays toward this");
     D("trust.default", trust_default, 0.2, 0, 1, "trust",
       "trust assumed between actors with no link");
@@ -170,6 +174,8 @@ int sc_declare(ps_params *reg)
       "chance a week of a new community actor, times statutory P_I");
     I("community.max_new", max_new_actors, 5, 0, 1000, "actors",
       "at most this many new community actors");
+    D("community.lifetime", community_lifetime, 260, 0, 1e6, "weeks",
+      "mean life of an emerging community actor before it folds (0: never)");
     D("community.new_capacity", new_capacity, 40, 0, 1e6, "cases",
       "capacity of a new community actor");
     I("commissioning.period", commission_period, 13, 1, 520, "weeks",

@@ -176,7 +176,7 @@ static void S_refer(sc_state *st, sc_referral *rf, int pending, uint32_t *told, 
     for (int j = 0; j < nc; j++) {
         int b = cand[j].actor;
         double f = sc_free_places(A, b);
-        if (f < 1) continue;
+        if (f < A->shrink * A->shrink) continue;
         total += cand[j].trust * f;
     }
     /* held by the lead and retried next week. Decided before the pending
@@ -191,7 +191,7 @@ static void S_refer(sc_state *st, sc_referral *rf, int pending, uint32_t *told, 
     for (int j = 0; j < nc; j++) {
         int b = cand[j].actor;
         double f = sc_free_places(A, b);
-        if (f < 1) continue;
+        if (f < A->shrink * A->shrink) continue;
         chosen = &cand[j];
         x -= cand[j].trust * f;
         if (x < 0) break;

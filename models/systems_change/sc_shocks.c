@@ -32,6 +32,8 @@ void sc_actor_depart(sc_state *st, int actor)
         l->trust[k] = l->trust[j];
         l->und[k] = l->und[j];
         l->dist[k] = l->dist[j];
+        l->rec_n[k] = l->rec_n[j];
+        l->rec_s[k] = l->rec_s[j];
         k++;
     }
     l->n = k;

@@ -9,7 +9,7 @@
 #include "sc.h"
 
 /* raised whenever the fields below change */
-#define SC_SNAPSHOT_FORMAT 3
+#define SC_SNAPSHOT_FORMAT 4
 
 /* one direction of the transfer, so saving and restoring list the same
  * fields in the same order */
@@ -136,6 +136,9 @@ static void S_transfer(S_io *io, sc_state *st)
     MOVE(io, A->succ, an);
     MOVE(io, A->fail, an);
     MOVE(io, A->joint_succ, an);
+    MOVE(io, A->case_mean, an);
+    MOVE(io, A->request_mean, an);
+    MOVE(io, A->case_adjust, an);
 
     sc_links *l = &st->l;
     size_t ln = (size_t)l->cap_n;
@@ -148,6 +151,8 @@ static void S_transfer(S_io *io, sc_state *st)
     MOVE(io, l->row, an + 1);
     MOVE(io, l->s, ln);
     MOVE(io, l->f, ln);
+    MOVE(io, l->rec_n, ln);
+    MOVE(io, l->rec_s, ln);
 
     size_t H = (size_t)st->pl->H;
     MOVE(io, st->hood_assets, H);

@@ -2,6 +2,7 @@
  * place, and release. No allocation happens inside the tick loop except the
  * growth of the request buffers (amortised). */
 #include <omp.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,8 @@ void sc_links_rebuild_rows(sc_links *l, int n_actors)
             SWAP(double, l->trust);
             SWAP(double, l->und);
             SWAP(double, l->dist);
+            SWAP(double, l->rec_n);
+            SWAP(double, l->rec_s);
 #undef SWAP
             j--;
         }
@@ -90,10 +93,11 @@ void sc_destroy(void *vs)
     free(a->p); free(a->p0); free(a->p_next); free(a->influence); free(a->perf);
     free(a->asp); free(a->rej); free(a->cut); free(a->stress); free(a->avail);
     free(a->cases); free(a->requests); free(a->turned_away); free(a->succ);
-    free(a->fail); free(a->joint_succ);
+    free(a->fail); free(a->joint_succ); free(a->case_mean); free(a->request_mean);
+    free(a->case_adjust);
     sc_links *l = &st->l;
     free(l->from); free(l->to); free(l->trust); free(l->und); free(l->dist);
-    free(l->row); free(l->s); free(l->f);
+    free(l->row); free(l->s); free(l->f); free(l->rec_n); free(l->rec_s);
     free(st->hood_assets); free(st->hood_volunteers); free(st->hood_pop);
     free(st->onset_hood);
     free(st->entry_actor); free(st->entry_off); free(st->entry_cum);
@@ -225,6 +229,8 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     ALLOC(a->avail, cap_n); ALLOC(a->cases, cap_n); ALLOC(a->requests, cap_n);
     ALLOC(a->turned_away, cap_n); ALLOC(a->succ, cap_n); ALLOC(a->fail, cap_n);
     ALLOC(a->joint_succ, cap_n);
+    ALLOC(a->case_mean, cap_n); ALLOC(a->request_mean, cap_n); ALLOC(a->case_adjust, cap_n);
+    a->shrink = pl->capacity_scale < 1 ? sqrt(pl->capacity_scale) : 1;
     for (int i = 0; i < pl->A; i++) {
         const sc_actor_spec *s = &pl->actors[i];
         a->alive[i] = (uint8_t)!s->dormant;
@@ -250,7 +256,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     l->cap_n = lcap;
     ALLOC(l->from, lcap); ALLOC(l->to, lcap); ALLOC(l->trust, lcap);
     ALLOC(l->und, lcap); ALLOC(l->dist, lcap); ALLOC(l->row, cap_n + 1);
-    ALLOC(l->s, lcap); ALLOC(l->f, lcap);
+    ALLOC(l->s, lcap); ALLOC(l->f, lcap); ALLOC(l->rec_n, lcap); ALLOC(l->rec_s, lcap);
     for (int i = 0; i < pl->L; i++) {
         const sc_link_spec *s = &pl->links[i];
         l->from[i] = s->from;
