@@ -1,6 +1,7 @@
 /* placesim: the command-line front end. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ static void S_usage_run(FILE *fp)
 {
     fputs("usage: placesim run SCENARIO [--reps N] [--seed S] [--threads T]\n"
           "                    [--out DIR] [--overwrite] [--quiet] [--profile]\n"
-          "                    [--policy FILE] [--force-memory]\n"
+          "                    [--policy FILE] [--force-memory] [--no-cache]\n"
           "                    [--snapshot-at WEEK FILE | --from FILE]\n"
           "                    [--set path=value]...\n"
           "\n"
@@ -79,6 +80,9 @@ static void S_usage_run(FILE *fp)
           "  --profile        print the time spent in each phase of the tick\n"
           "  --policy FILE    apply a policy file (configs/policies/) to the scenario\n"
           "  --force-memory   run even when the estimate exceeds the memory available\n"
+          "  --no-cache       simulate the warm-up even when its state is cached (the\n"
+          "                   results are the same); PLACESIM_CACHE=DIR or =off sets the\n"
+          "                   cache (default ~/.cache/placesim)\n"
           "  --snapshot-at WEEK FILE  save every replication's whole state at the start\n"
           "                   of WEEK to FILE (the run goes on to the horizon)\n"
           "  --from FILE      start every replication from a snapshot; the results are\n"
@@ -102,7 +106,8 @@ static void S_usage_compare(FILE *fp)
 {
     fputs("usage: placesim compare SCENARIO POLICY [--reps N] [--seed S] [--threads T]\n"
           "                        [--out DIR] [--overwrite] [--quiet] [--from SNAPSHOT]\n"
-          "                        [--force-memory] [--set path=value]...\n"
+          "                        [--force-memory] [--no-cache] [--precision X\n"
+          "                        [--max-reps N] [--batch B]] [--set path=value]...\n"
           "\n"
           "Runs the scenario as it is (the baseline) and with the policy file applied,\n"
           "with common random numbers: replication r of both arms shares its random\n"
@@ -122,6 +127,20 @@ static void S_usage_compare(FILE *fp)
           "                          difference of loss between arms\n"
           "  radar.svg, outcomes.svg, difference.svg, resilience.svg  the charts\n"
           "  manifest.json\n"
+          "\n"
+          "  --precision X    add replications (from the scenario's, in batches of\n"
+          "                   --batch B, default 4) until the 95 % half-width of every\n"
+          "                   headline difference (mean over the weeks) is at most X,\n"
+          "                   or --max-reps N (default 64) are done; the result is the\n"
+          "                   same for any batch size and thread count\n"
+          "\n"
+          "compare.csv marks a difference whose 95 % interval covers 0 as 'no detectable\n"
+          "effect' and says when its sign differs between replications in more than a\n"
+          "quarter of them (sign_varies).\n"
+          "\n"
+          "Every arm of replication r starts from the baseline's warm state (the place\n"
+          "after run.warmup weeks, cached as for run): a policy acts from week 0 on the\n"
+          "settled place. --no-cache simulates the warm-up again (same results).\n"
           "\n"
           "A policy file holds a name, a description, a 'set' list of overrides and a\n"
           "'timeline' of dated interventions (see docs/scenario.md and configs/policies/).\n",
@@ -146,7 +165,9 @@ typedef struct {
     size_t n_sets;
     const char *second;  /* compare: the policy file */
     const char *policy;  /* run, validate: --policy FILE */
-    int threads, overwrite, quiet, help, profile, force_memory;
+    int threads, overwrite, quiet, help, profile, force_memory, no_cache;
+    double precision;           /* compare --precision X (0: off) */
+    long max_reps, batch;       /* compare --max-reps N, --batch B */
     int snapshot_week;          /* -1: none */
     const char *snapshot_path;  /* --snapshot-at WEEK FILE */
     const char *from_path;      /* --from FILE */
@@ -160,7 +181,9 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         {"set", required_argument, 0, 'S'},    {"overwrite", no_argument, 0, 'w'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {"profile", no_argument, 0, 'p'},       {"policy", required_argument, 0, 'P'},
-        {"force-memory", no_argument, 0, 'M'},
+        {"force-memory", no_argument, 0, 'M'}, {"no-cache", no_argument, 0, 'C'},
+        {"precision", required_argument, 0, 'X'}, {"max-reps", required_argument, 0, 'N'},
+        {"batch", required_argument, 0, 'B'},
         {"snapshot-at", required_argument, 0, 'A'}, {"from", required_argument, 0, 'F'},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
@@ -208,6 +231,28 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         case 'p': a->profile = 1; break;
         case 'P': a->policy = optarg; break;
         case 'M': a->force_memory = 1; break;
+        case 'C': a->no_cache = 1; break;
+        case 'X':
+            errno = 0;
+            a->precision = strtod(optarg, &end);
+            if (*optarg == '\0' || *end || errno || !(a->precision > 0 && a->precision < 1)) {
+                fprintf(stderr, "placesim: --precision: expected a half-width between 0 and 1 "
+                                "(the headline metrics are shares), got '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case 'N':
+        case 'B':
+            errno = 0;
+            v = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || errno || v < (c == 'N' ? 2 : 1) || v > 100000) {
+                fprintf(stderr, "placesim: --%s: expected a whole number from %d to 100000, got "
+                                "'%s'\n", c == 'N' ? "max-reps" : "batch", c == 'N' ? 2 : 1, optarg);
+                return -1;
+            }
+            if (c == 'N') a->max_reps = v;
+            else a->batch = v;
+            break;
         case 'A':
             errno = 0;
             v = strtol(optarg, &end, 10);
@@ -381,6 +426,54 @@ static int S_memory_guard(const S_args *a, const void *place, int arms)
     return rc;
 }
 
+/* The warm-state cache a command uses: the environment's, unless --no-cache. */
+static void S_cache(const S_args *a, ps_warm_cache *c)
+{
+    ps_warm_cache_default(c);
+    if (a->no_cache) c->dir[0] = '\0';
+}
+
+/* One line on the steady state the reported numbers come from, and a
+ * warning when the warm-up did not hold the transient or the reported
+ * window drifts (manifest.json has the details). */
+static void S_print_steady(const ps_steady *s, const void *place)
+{
+    const char *const *names;
+    S_model->metric_names(place, &names);
+    if (s->n == 0) return;
+    const char *slow = names[s->m[s->slowest].metric];
+    size_t unresolved = s->n;
+    for (size_t k = 0; k < s->n; k++)
+        if (!s->m[k].resolved) unresolved = k;
+    if (s->covered)
+        printf("steady state: the %d-week warm-up covers the transient (MSER-5 ends it at "
+               "week %d, %s the slowest)", s->warmup, s->transient_end, slow);
+    else if (unresolved < s->n)
+        printf("WARNING: MSER-5 finds no end to the transient of %s in the first half of the "
+               "warm-up and checked weeks: the %d-week warm-up is likely too short",
+               names[s->m[unresolved].metric], s->warmup);
+    else
+        printf("WARNING: the transient outlasts the %d-week warm-up: MSER-5 ends it %d weeks "
+               "into the reported window (%s); raise run.warmup to at least %d",
+               s->warmup, s->transient_end, slow, s->warmup + s->transient_end);
+    if (s->part == 0) {
+        printf("; the reported window was not tested for drift (%s)\n",
+               s->reps < 2 ? "one replication" : "too few weeks before the first intervention");
+        return;
+    }
+    size_t bad = 0, first = 0;
+    for (size_t k = 0; k < s->n; k++)
+        if (!s->m[k].drift_ok && bad++ == 0) first = k;
+    if (!bad)
+        printf("; no drift over the %d checked weeks\n", s->checked_weeks);
+    else
+        printf("\nWARNING: %zu of %zu headline metrics drift over the %d checked weeks "
+               "(%s: %+.3g from the first to the last %d weeks); the numbers are read off a "
+               "transient\n",
+               bad, s->n, s->checked_weeks, names[s->m[first].metric], s->m[first].drift.mean,
+               s->part);
+}
+
 /* The output directory: --out, else results/<name of the file>. */
 static void S_out_dir(const S_args *a, const char *name_from, char *out, size_t size)
 {
@@ -440,7 +533,8 @@ static int S_cmd_run(int argc, char **argv)
         return a.help ? 0 : 2;
     }
     if (a.threads > 0) omp_set_num_threads(a.threads);
-    ps_loaded arm;
+    ps_loaded arm, base;
+    memset(&base, 0, sizeof base);
     ps_diag d;
     ps_diag_init(&d);
     int rc = 0;
@@ -466,8 +560,20 @@ static int S_cmd_run(int argc, char **argv)
         goto done;
     }
     S_out_dir(&a, a.scenario, out, sizeof out);
+    /* a policy acts from week 0 on the baseline's settled place, as in a
+     * comparison: the warm-up is the baseline's */
+    if (a.policy && !a.from_path &&
+        ps_loaded_open(&base, S_model, a.scenario, NULL, a.sets, a.n_sets, &d) != 0) {
+        cli_print_diag(&d);
+        rc = cli_exit_code(&d);
+        goto done;
+    }
+    ps_warm_cache cache;
+    S_cache(&a, &cache);
     ps_run_options opt = {out, &arm.timeline, omp_get_max_threads(), a.overwrite, a.quiet,
-                          PLACESIM_VERSION, &snap_io};
+                          PLACESIM_VERSION, &snap_io, &cache,
+                          a.policy && !a.from_path ? base.place : NULL,
+                          a.policy && !a.from_path ? &base.scen : NULL, NULL};
     ps_run_result res;
     const ps_run_settings *run = &arm.scen.run;
     if (!a.quiet)
@@ -490,6 +596,7 @@ static int S_cmd_run(int argc, char **argv)
         fprintf(stderr, "placesim: the run did not finish; %s holds no complete result\n", out);
     } else {
         S_print_headline(out);
+        S_print_steady(&res.steady, arm.place);
         printf("placesim: results in %s (report.html, series.csv, summary.csv, annual.csv, "
                "manifest.json)\n", out);
         printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
@@ -500,8 +607,10 @@ static int S_cmd_run(int argc, char **argv)
                                 (run->warmup + run->weeks) * res.replications_done,
                             opt.threads);
     }
+    ps_steady_free(&res.steady);
 done:
     ps_loaded_close(&arm);
+    ps_loaded_close(&base);
     S_free_args(&a);
     return rc;
 }
@@ -518,21 +627,23 @@ static void S_print_compare(const char *dir)
                                        "wellbeing_gap_1_vs_3plus", "assessments_per_episode",
                                        "weeks_to_first_support", "trust_density"};
     char line[2048];
-    printf("%-26s %10s %10s %11s %22s %8s\n", "metric (mean over weeks)", "baseline", "policy",
-           "difference", "95% interval", "better");
+    printf("%-26s %10s %10s %11s %22s %7s  %s\n", "metric (mean over weeks)", "baseline",
+           "policy", "difference", "95% interval", "better", "reading");
     while (fgets(line, sizeof line, fp)) {
-        char metric[128], week[16];
+        char metric[128], week[16], effect[32] = "", varies[8] = "";
         int dir_;
         double v[12];
-        if (sscanf(line, "%127[^,],%15[^,],%d,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+        if (sscanf(line,
+                   "%127[^,],%15[^,],%d,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%31[^,],%7[^,\n]",
                    metric, week, &dir_, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
-                   &v[8], &v[9], &v[10], &v[11]) != 15 ||
+                   &v[8], &v[9], &v[10], &v[11], effect, varies) != 17 ||
             strcmp(week, "all") != 0)
             continue;
         for (size_t k = 0; k < sizeof show / sizeof *show; k++)
             if (strcmp(metric, show[k]) == 0)
-                printf("%-26s %10.4g %10.4g %+11.3g [%+9.3g, %+9.3g] %7.0f%%\n", metric, v[0],
-                       v[3], v[6], v[7], v[8], 100 * v[11]);
+                printf("%-26s %10.4g %10.4g %+11.3g [%+9.3g, %+9.3g] %6.0f%%  %s%s\n", metric,
+                       v[0], v[3], v[6], v[7], v[8], 100 * v[11], effect,
+                       strcmp(varies, "yes") == 0 ? " (sign varies across replications)" : "");
     }
     fclose(fp);
 }
@@ -542,6 +653,17 @@ static int S_cmd_compare(int argc, char **argv)
     S_args a;
     if (S_parse(argc, argv, &a, 2) != 0) {
         S_usage_compare(stderr);
+        S_free_args(&a);
+        return 2;
+    }
+    if (!a.help && (a.max_reps || a.batch) && !(a.precision > 0)) {
+        fprintf(stderr, "placesim: --max-reps and --batch go with --precision\n");
+        S_free_args(&a);
+        return 2;
+    }
+    if (!a.help && a.precision > 0 && a.from_path) {
+        fprintf(stderr, "placesim: --precision adds replications, which a snapshot (--from) "
+                        "cannot provide beyond its own\n");
         S_free_args(&a);
         return 2;
     }
@@ -590,8 +712,12 @@ static int S_cmd_compare(int argc, char **argv)
         {"baseline", "", arms[0].place, &arms[0].scen, &arms[0].timeline},
         {arms[1].policy.name, arms[1].policy.description, arms[1].place, &arms[1].scen,
          &arms[1].timeline}};
+    ps_warm_cache cache;
+    S_cache(&a, &cache);
+    ps_precision precision = {a.precision, a.max_reps ? (size_t)a.max_reps : 64,
+                              a.batch ? (size_t)a.batch : 4, 0, 0, NAN, NULL};
     ps_run_options opt = {out, NULL, omp_get_max_threads(), a.overwrite, a.quiet,
-                          PLACESIM_VERSION, &snap_io};
+                          PLACESIM_VERSION, &snap_io, &cache, NULL, NULL, &precision};
     ps_run_result res;
     if (!a.quiet)
         fprintf(stderr, "placesim: comparing '%s' with the baseline %s: %d paired replication%s "
@@ -607,11 +733,20 @@ static int S_cmd_compare(int argc, char **argv)
                 out);
     } else {
         S_print_compare(out);
+        if (a.precision > 0)
+            printf("precision: %s with %zu paired replication%s (largest 95%% half-width %.4g, "
+                   "%s; target %g%s)\n",
+                   precision.met ? "met" : "NOT met", precision.reps,
+                   precision.reps == 1 ? "" : "s", precision.worst_half_width,
+                   precision.worst_metric ? precision.worst_metric : "-", a.precision,
+                   precision.met ? "" : ", at the --max-reps cap");
+        S_print_steady(&res.steady, arms[0].place);
         printf("placesim: results in %s (report.html, compare.csv, costs.csv, series.csv, "
                "resilience.csv, resilience_summary.csv, manifest.json)\n", out);
         printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
                res.citizen_weeks_per_second);
     }
+    ps_steady_free(&res.steady);
 done:
     ps_loaded_close(&arms[0]);
     ps_loaded_close(&arms[1]);

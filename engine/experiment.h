@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "sim.h"
+#include "warmup.h"
 
 typedef struct ps_arm {
     const char *name;         /* "baseline", or the policy's name */
@@ -28,14 +29,41 @@ typedef struct ps_arm {
 /* All the numbers of a finished comparison, for reports and tests. */
 typedef struct ps_compare_data {
     size_t n_arms, reps, weeks, n_metrics;
+    size_t reps_alloc; /* replications the rows have room for (>= reps) */
     const char *const *metric_names;
     double *rows; /* [arm][rep][week 0..weeks][metric] */
+    const ps_steady *steady; /* the baseline's warm-up and steadiness checks, or NULL */
+    /* the baseline's warm-up series of the model's steady metrics,
+     * [rep][tick][metric] (ps_compare_alloc), and how many replications
+     * found their warm state in the cache */
+    size_t n_track;
+    size_t *track;
+    double *tolerance;
+    size_t reps_computed; /* replications run (with --precision, more than kept) */
+    int warmup;
+    double *warm;
+    size_t reps_from_cache;
 } ps_compare_data;
+
+/* How the arms of a replication start. */
+typedef struct ps_compare_start {
+    /* 1: every arm starts from the baseline's (arm 0's) warm state, so a
+     * policy acts on the settled place from week 0 and the arms are the
+     * same until it does; 0: each arm warms up its own place (arms whose
+     * places differ from the start) */
+    int branch;
+    const ps_warm_cache *cache; /* NULL: none */
+    const ps_snapshot_io *snapshot; /* every arm from a snapshot file (NULL: none) */
+} ps_compare_start;
+
+/* Frees what ps_compare_alloc allocated. */
+void ps_compare_data_free(ps_compare_data *c);
 
 static inline double *ps_compare_at(const ps_compare_data *c, size_t arm, size_t rep,
                                     size_t week)
 {
-    return c->rows + ((arm * c->reps + rep) * (c->weeks + 1) + week) * c->n_metrics;
+    size_t stride = c->reps_alloc > c->reps ? c->reps_alloc : c->reps;
+    return c->rows + ((arm * stride + rep) * (c->weeks + 1) + week) * c->n_metrics;
 }
 
 /* The mean of metric m over weeks 1..W in (arm, rep), NaN weeks skipped. */
@@ -46,13 +74,41 @@ double ps_compare_horizon_mean(const ps_compare_data *c, size_t arm, size_t rep,
 double ps_compare_discounted_total(const ps_compare_data *c, size_t arm, size_t rep, size_t m,
                                    double rate);
 
+/* The precision a comparison is run to (compare --precision): replications
+ * are added in batches until the 95 % half-width of the paired difference
+ * of every headline metric (ps_model_type.headline_metrics; the mean over
+ * the reported weeks) is at most `half_width`, or `max_reps` are done. The
+ * number kept is the smallest n >= the scenario's replications at which
+ * the target holds, whatever the batch size, so the result does not depend
+ * on it (nor on the thread count). */
+typedef struct ps_precision {
+    double half_width; /* 0: off (the scenario's replications) */
+    size_t max_reps;
+    size_t batch;
+    /* filled by the run */
+    int met;
+    size_t reps;
+    double worst_half_width;
+    const char *worst_metric;
+} ps_precision;
+
+/* Whether the first n replications of c meet the half-width for every
+ * headline metric; *worst gets the largest half-width (and its metric). */
+int ps_compare_precise(const ps_model_type *type, const void *place, const ps_compare_data *c,
+                       size_t n, double half_width, double *worst, const char **worst_metric);
+
+/* How a paired difference reads: "no detectable effect" when its interval
+ * covers 0 (or is undefined), else "better"/"worse" by the metric's
+ * direction ("higher"/"lower" for a metric with none). */
+const char *ps_effect_label(ps_interval diff, int direction);
+
 /* Runs the arms (2) and writes the outputs. Returns 0 or a ps_status. */
 int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
                    const ps_run_options *opt, ps_run_result *result, ps_diag *d);
 
 /* Runs the arms into memory only (for tests); data->rows must be freed. */
 int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
-                       int quiet, const ps_snapshot_io *snap, ps_compare_data *data,
+                       int quiet, const ps_compare_start *start, ps_compare_data *data,
                        ps_diag *d);
 
 /* The same in steps, for arms whose places differ from one replication to
@@ -63,7 +119,7 @@ int ps_compare_collect(const ps_model_type *type, const ps_arm *arms, size_t n_a
 int ps_compare_alloc(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
                      ps_compare_data *data, ps_diag *d);
 int ps_compare_collect_replication(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
-                                   size_t rep, const ps_snapshot_io *snap,
+                                   size_t rep, const ps_compare_start *start,
                                    ps_compare_data *data, ps_diag *d);
 
 #endif

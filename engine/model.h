@@ -78,6 +78,17 @@ typedef struct ps_model_type {
     const char *const *cost_metrics;
     size_t n_cost_metrics;
     double (*discount_rate)(const void *place);
+    /* The headline metrics of a comparison (all on a 0-1 scale): printed,
+     * and those that compare --precision brings to a target half-width. */
+    const char *const *headline_metrics;
+    size_t n_headline_metrics;
+    /* The headline metrics whose initial transient (MSER-5) and steadiness
+     * over the reported window every run checks (engine/warmup.h). */
+    const char *const *steady_metrics;
+    size_t n_steady_metrics;
+    /* per steady metric, the drift (in its units) over the reported window
+     * below which a detectable drift is immaterial */
+    const double *steady_tolerance;
     /* The metrics whose resilience to each dated shock is measured. */
     const char *const *resilience_metrics;
     size_t n_resilience_metrics;

@@ -306,16 +306,78 @@ static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *t
         ps_interval iv = ps_paired_ci(x, y, c->reps);
         double k = S_headlines[h].scale;
         int clear = isfinite(iv.lo) && (iv.lo > 0 || iv.hi < 0);
-        const char *verdict = !clear ? "did not change clearly" :
+        const char *verdict = !clear ? "showed no detectable effect" :
                               (dir * iv.mean > 0 ? "improved" : "worsened");
+        size_t worse = 0;
+        for (size_t r = 0; r < c->reps; r++) worse += dir * (y[r] - x[r]) < 0;
         fprintf(fp, "%s%s %s (%+.3g %s on average over the horizon, 95%% interval %+.3g to %+.3g; "
-                    "better in %zu of %zu replications)",
+                    "better in %zu of %zu replications%s)",
                 said ? "; " : "", S_headlines[h].plain, verdict, k * iv.mean, S_headlines[h].unit,
-                k * iv.lo, k * iv.hi, better, c->reps);
+                k * iv.lo, k * iv.hi, better, c->reps,
+                dir && (better < worse ? better : worse) * 4 > c->reps
+                    ? ": the sign of the effect differs between replications" : "");
         said = 1;
     }
-    fputs(". Intervals that include zero mean the simulation cannot tell the policy's effect "
-          "from chance at this number of replications.</p>\n", fp);
+    fputs(". \"No detectable effect\" means the 95 % interval includes zero: at this number of "
+          "replications the simulation cannot tell the policy's effect from chance (placesim "
+          "compare --precision adds replications until it can, or says it cannot).</p>\n", fp);
+}
+
+/* Where the numbers come from: the warm-up, whether it held the
+ * transient, and whether the reported window drifts. */
+static void S_steady_section(FILE *fp, const ps_compare_data *c)
+{
+    const ps_steady *s = c->steady;
+    if (!s || s->n == 0) return;
+    fputs("<h2>A steady baseline</h2>\n<p>", fp);
+    fprintf(fp, "Every replication first simulated %d weeks that are not reported, so that the "
+                "place settles before week 0%s. ",
+            s->warmup, s->reps_from_cache ? " (the settled state was read from the cache of an "
+                                            "earlier run of the same scenario)" : "");
+    int unresolved = 0;
+    for (size_t k = 0; k < s->n; k++) unresolved |= !s->m[k].resolved;
+    if (s->covered)
+        fprintf(fp, "The truncation rule MSER-5 (White 1997), applied to each replication's "
+                    "series of %zu headline metrics, ends the initial transient by week %d "
+                    "(median over replications; ", s->n, s->transient_end);
+    else if (unresolved)
+        fputs("<b>Warning:</b> the truncation rule MSER-5 (White 1997) finds no end to the "
+              "initial transient of at least one headline metric (", fp);
+    else
+        fprintf(fp, "<b>Warning:</b> the truncation rule MSER-5 (White 1997) ends the initial "
+                    "transient only at week %d of the reported window (", s->transient_end);
+    ps_write_html(fp, c->metric_names[s->m[s->slowest].metric]);
+    fputs(s->covered ? " the slowest), inside the warm-up. "
+                     : "): the numbers below are partly read off a transient; lengthen "
+                       "run.warmup. ",
+          fp);
+    if (s->part == 0) {
+        fputs("The reported weeks were not tested for drift (fewer than two replications, or "
+              "too few weeks before the first intervention).</p>\n", fp);
+        return;
+    }
+    size_t bad = 0;
+    for (size_t k = 0; k < s->n; k++) bad += !s->m[k].drift_ok;
+    fprintf(fp, "Over the %d reported weeks before the first intervention, the mean of the last "
+                "%d weeks minus the first %d, paired by replication (%.1f %% intervals, "
+                "Bonferroni over the metrics), %s.</p>\n",
+            s->checked_weeks, s->part, s->part, 100 * s->level,
+            bad ? "shows a drift larger than its tolerance for some metrics (below): the "
+                  "baseline is not steady"
+                : "shows no drift beyond each metric's tolerance (half a point for shares, "
+                  "0.01 for indices): the baseline is steady");
+    if (!bad) return;
+    fputs("<table><tr><th>metric</th><th>drift</th><th>95 % interval</th><th>tolerance</th></tr>\n",
+          fp);
+    for (size_t k = 0; k < s->n; k++) {
+        const ps_steady_metric *m = &s->m[k];
+        if (m->drift_ok) continue;
+        fputs("<tr><td>", fp);
+        ps_write_html(fp, c->metric_names[m->metric]);
+        fprintf(fp, "</td><td>%+.3g</td><td>%+.3g to %+.3g</td><td>%.3g</td></tr>\n",
+                m->drift.mean, m->drift.lo, m->drift.hi, m->tolerance);
+    }
+    fputs("</table>\n", fp);
 }
 
 int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *arms,
@@ -378,6 +440,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
         fputs("</p>\n", html);
     }
     S_summary(html, c, type, arms, x, y);
+    S_steady_section(html, c);
 
     if (has_radar) {
         FILE *fps[2] = {out[0].fp, html};

@@ -24,4 +24,20 @@ typedef struct ps_resilience {
 int ps_resilience_compute(const double *y, size_t n, size_t t0, int higher_is_better,
                           size_t window, double recover_fraction, ps_resilience *out);
 
+/* Resilience measured against the paired baseline: the series is the
+ * difference shocked - baseline of two runs that share their random
+ * streams, each smoothed by a trailing mean of `smooth` weeks (1: none),
+ * so that neither the baseline's own drift nor its noise counts as
+ * drawdown or recovery. A shock that changes nothing has exactly zero
+ * drawdown and loss. scratch: room for n values. Same returns as
+ * ps_resilience_compute. */
+int ps_resilience_paired(const double *shocked, const double *baseline, size_t n, size_t t0,
+                         int higher_is_better, size_t window, double recover_fraction,
+                         size_t smooth, double *scratch, ps_resilience *out);
+
+/* The Kaplan-Meier median of times to recover when the runs that did not
+ * recover are censored at the same time (the horizon): the smallest time
+ * by which at least half have recovered, or -1 when fewer than half did. */
+int ps_recovery_median(const int *times, const int *recovered, size_t n);
+
 #endif

@@ -934,6 +934,7 @@ static int S_read(ps_scenario *s, const char *path, ps_diag *d)
         return -1;
     }
     s->content_hash = ps_fnv1a64(PS_FNV_OFFSET, text, len);
+    s->state_hash = s->content_hash;
     if (config_read_file(&s->cfg, path) != CONFIG_TRUE) {
         const char *f = config_error_file(&s->cfg);
         if (config_error_type(&s->cfg) == CONFIG_ERR_FILE_IO)
@@ -1005,6 +1006,16 @@ static void S_unknown_set_path(const ps_params *reg, const char *path,
                     "scenario setting");
 }
 
+/* An override that changes only what is reported, not the state a
+ * replication reaches at the end of its warm-up. */
+static int S_reporting_only(const char *set)
+{
+    static const char *const keys[] = {"run.replications=", "run.weeks=", "run.summary_weeks="};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        if (strncmp(set, keys[k], strlen(keys[k])) == 0) return 1;
+    return 0;
+}
+
 static void S_apply_tree_sets(ps_scenario *s, const ps_params *reg,
                               const char *const *known, size_t n_known,
                               const char *const *sets, size_t n_sets,
@@ -1012,6 +1023,8 @@ static void S_apply_tree_sets(ps_scenario *s, const ps_params *reg,
 {
     for (size_t i = 0; i < n_sets; i++) {
         s->content_hash = ps_fnv1a64(s->content_hash, sets[i], strlen(sets[i]) + 1);
+        if (!S_reporting_only(sets[i]))
+            s->state_hash = ps_fnv1a64(s->state_hash, sets[i], strlen(sets[i]) + 1);
         char p[256];
         const char *value, *reg_path;
         if (S_parse_set(sets[i], p, sizeof p, &value) != 0) {

@@ -35,6 +35,10 @@ typedef struct ps_scenario {
     config_t cfg;
     int cfg_live;
     uint64_t content_hash; /* FNV-1a 64 of the file bytes and overrides */
+    /* the same, less the overrides that only shape what is reported
+     * (run.replications, run.weeks, run.summary_weeks): what a warm state
+     * depends on (warm_start.h) */
+    uint64_t state_hash;
     ps_run_settings run;
 } ps_scenario;
 

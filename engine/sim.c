@@ -13,6 +13,8 @@
 #include "progress.h"
 #include "report.h"
 #include "snapshot.h"
+#include "warm_start.h"
+#include "warmup.h"
 
 static double S_now(void)
 {
@@ -45,6 +47,14 @@ static void S_add_phases(const ps_model_type *type, const void *state, double ob
         }
     }
     if (n < PS_MAX_PHASES) acc[n] += observe;
+}
+
+int ps_timeline_first_effect(const ps_timeline *tl, int weeks)
+{
+    int first = weeks + 1;
+    for (size_t i = 0; tl && i < tl->n; i++)
+        if (tl->items[i].at + 1 < first) first = tl->items[i].at + 1;
+    return first < 1 ? 1 : first;
 }
 
 int ps_sim_compile_timeline(const ps_model_type *type, const void *place,
@@ -100,10 +110,57 @@ static int S_snapshot_save(const ps_model_type *type, const void *state, ps_snap
     return bad ? -1 : 0;
 }
 
+/* Where a replication's reported weeks start when not from a snapshot
+ * file: its warm state, simulated or cached (warm_start.h), for the place
+ * `place` (NULL: the replication's own) with the given state hash, or a
+ * warm state already in memory. */
+typedef struct S_warm {
+    const ps_warm_cache *cache;
+    const void *place;
+    uint64_t state_hash;
+    const ps_sim_start *start;
+} S_warm;
+
+/* A replication's state at week 0 and the row observed there: from the
+ * warm start of S_warm, restored into `place` when the warm-up ran for
+ * another (a policy starts from the baseline's settled place). rec, when
+ * not NULL, receives the warm start's record (the caller frees it). */
+static void *S_warm_state(const ps_model_type *type, const void *place,
+                          const ps_run_settings *run, unsigned rep, const S_warm *warm,
+                          double *row0, ps_warm_record *rec, ps_diag *d)
+{
+    ps_rng_key key = ps_rng_key_make(run->seed, rep);
+    const char *const *names;
+    size_t nm = type->metric_names(place, &names);
+    if (warm && warm->start) {
+        memcpy(row0, warm->start->row0, nm * sizeof *row0);
+        if (rec) memset(rec, 0, sizeof *rec);
+        return ps_state_blob_restore(type, place, key, warm->start->blob, d);
+    }
+    const void *wplace = warm && warm->place ? warm->place : place;
+    ps_warm_record own;
+    ps_warm_record *r = rec ? rec : &own;
+    void *state = ps_warm_start(type, wplace, run, warm ? warm->state_hash : 0, rep,
+                                warm ? warm->cache : NULL, r, d);
+    if (!state) return NULL;
+    memcpy(row0, r->row0, nm * sizeof *row0);
+    if (!rec) ps_warm_record_free(&own);
+    if (wplace != place) {
+        ps_state_blob b;
+        int rc = ps_state_blob_save(type, state, &b, d);
+        type->destroy(state);
+        if (rc) return NULL;
+        state = ps_state_blob_restore(type, place, key, &b, d);
+        ps_state_blob_free(&b);
+    }
+    return state;
+}
+
 static int S_replicate(const ps_model_type *type, const void *place,
                        const ps_run_settings *run, const ps_timeline *tl, unsigned rep,
                        S_row_cb row_cb, S_year_cb year_cb, void *cb_ctx,
-                       ps_run_result *prof, const ps_snapshot_io *snapio, ps_diag *d)
+                       ps_run_result *prof, const ps_snapshot_io *snapio, const S_warm *warm,
+                       ps_warm_record *rec, ps_diag *d)
 {
     const char *const *names;
     size_t nm = type->metric_names(place, &names);
@@ -118,6 +175,7 @@ static int S_replicate(const ps_model_type *type, const void *place,
     size_t n_iv = tl ? tl->n : 0;
     double *levels = calloc(2 * n_iv + 1, sizeof *levels);
     int n_years = 0;
+    if (rec) memset(rec, 0, sizeof *rec);
     if (!row || !hist || !years || !levels) {
         free(row);
         free(hist);
@@ -176,19 +234,20 @@ static int S_replicate(const ps_model_type *type, const void *place,
             start = run->warmup + snap_week;
         }
     } else {
-        state = type->create(place, ctx.key, d);
-        if (!state) rc = d->status ? d->status : PS_ERR_MEMORY;
+        state = S_warm_state(type, place, run, rep, warm, row, rec, d);
+        if (!state) {
+            rc = d->status ? d->status : PS_ERR_MEMORY;
+        } else {
+            if (row_cb) row_cb(cb_ctx, 0, row);
+            if (save && snap_week >= 0) memcpy(hist, row, nm * sizeof *row);
+            start = run->warmup;
+        }
     }
     int total = run->warmup + run->weeks;
     double observe = 0;
     for (int tick = start; tick < total && rc == 0; tick++) {
         ctx.tick = tick;
         ctx.week = tick - run->warmup;
-        if (ctx.week == 0 && !from) {
-            type->observe(state, row);
-            if (row_cb) row_cb(cb_ctx, 0, row);
-            if (save && snap_week >= 0) memcpy(hist, row, nm * sizeof *row);
-        }
         if (save && ctx.week == snap_week &&
             S_snapshot_save(type, state, save, rep, hist, nm, snap_week, years, na, n_years,
                             levels, n_iv, d) != 0) {
@@ -202,18 +261,16 @@ static int S_replicate(const ps_model_type *type, const void *place,
             rc = PS_ERR_INTERRUPTED;
             break;
         }
-        if (ctx.week >= 0) S_intervene(type, state, tl, ctx.week, levels, levels + n_iv);
+        S_intervene(type, state, tl, ctx.week, levels, levels + n_iv);
         rc = type->step(state, &ctx, d);
         if (rc) break;
-        if (ctx.week >= 0) {
-            double t0 = S_now();
-            type->observe(state, row);
-            observe += S_now() - t0;
-            if (row_cb) row_cb(cb_ctx, ctx.week + 1, row);
-            if (save && ctx.week + 1 <= snap_week)
-                memcpy(hist + (size_t)(ctx.week + 1) * nm, row, nm * sizeof *row);
-        }
-        if (ctx.week >= 0 && (ctx.week + 1) % 52 == 0 && na) {
+        double t0 = S_now();
+        type->observe(state, row);
+        observe += S_now() - t0;
+        if (row_cb) row_cb(cb_ctx, ctx.week + 1, row);
+        if (save && ctx.week + 1 <= snap_week)
+            memcpy(hist + (size_t)(ctx.week + 1) * nm, row, nm * sizeof *row);
+        if ((ctx.week + 1) % 52 == 0 && na) {
             type->observe_year(state, (ctx.week + 1) / 52 - 1, row);
             if (year_cb) year_cb(cb_ctx, (ctx.week + 1) / 52 - 1, row);
             if (save && (size_t)n_years < n_years_max)
@@ -223,6 +280,7 @@ static int S_replicate(const ps_model_type *type, const void *place,
     }
     if (state && prof) S_add_phases(type, state, observe, prof);
     if (state) type->destroy(state);
+    if (rc && rec) ps_warm_record_free(rec);
     free(row);
     free(hist);
     free(years);
@@ -249,7 +307,19 @@ int ps_sim_replication(const ps_model_type *type, const void *place,
     const char *const *names;
     S_collect c = {rows, type->metric_names(place, &names)};
     return S_replicate(type, place, run, timeline, replication,
-                       rows ? S_collect_row : NULL, NULL, &c, NULL, snap, d);
+                       rows ? S_collect_row : NULL, NULL, &c, NULL, snap, NULL, NULL, d);
+}
+
+int ps_sim_replication_from(const ps_model_type *type, const void *place,
+                            const ps_run_settings *run, const ps_timeline *timeline,
+                            unsigned replication, const ps_sim_start *start, double *rows,
+                            ps_diag *d)
+{
+    const char *const *names;
+    S_collect c = {rows, type->metric_names(place, &names)};
+    S_warm w = {NULL, NULL, 0, start};
+    return S_replicate(type, place, run, timeline, replication, rows ? S_collect_row : NULL,
+                       NULL, &c, NULL, NULL, &w, NULL, d);
 }
 
 /* ---- the full run with outputs --------------------------------------- */
@@ -341,8 +411,8 @@ static void S_json_string(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
-static int S_write_manifest(const char *dir, const ps_scenario *scen,
-                            const ps_run_options *opt, long population,
+static int S_write_manifest(const char *dir, const ps_model_type *type, const void *place,
+                            const ps_scenario *scen, const ps_run_options *opt, long population,
                             const ps_run_result *res, int finished,
                             int annual, ps_diag *d)
 {
@@ -371,6 +441,12 @@ static int S_write_manifest(const char *dir, const ps_scenario *scen,
     fputs("}", fp);
     if (res->serial_seconds >= 0)
         fprintf(fp, ",\n  \"serial_seconds\": %.4f", res->serial_seconds);
+    if (finished) {
+        const char *const *names;
+        type->metric_names(place, &names);
+        fputs(",\n  \"steady_state\": ", fp);
+        ps_steady_write_json(fp, &res->steady, names);
+    }
     fprintf(fp, ",\n  \"finished\": %s", finished ? "true" : "false");
     fputs(",\n  \"files\": [\"series.csv\", \"summary.csv\", \"report.html\"", fp);
     if (annual) fputs(", \"annual.csv\"", fp);
@@ -431,20 +507,59 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     double t0 = S_now();
     ps_progress prog;
     ps_progress_start(&prog, "replications", (size_t)run->replications, opt->quiet);
+    /* the warm-up series of the steady metrics, [rep][tick][metric], for
+     * the steady-state checks */
+    size_t n_track = type->n_steady_metrics;
+    size_t *track = calloc(n_track + 1, sizeof *track);
+    double *tol = calloc(n_track + 1, sizeof *tol);
+    double *warm = calloc((size_t)run->replications * (size_t)run->warmup * n_track + 1,
+                          sizeof *warm);
+    double ticks = 0;
+    if (!track || !warm || !tol) {
+        free(track);
+        free(tol);
+        free(warm);
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        rc = PS_ERR_MEMORY;
+        goto done;
+    }
+    n_track = ps_steady_metric_indices(type, place, track, tol);
+    const ps_scenario *wscen = opt->warm_scen ? opt->warm_scen : scen;
+    S_warm sw = {opt->cache, opt->warm_place, wscen->state_hash, NULL};
+    int observed_warmup = !(opt->snapshot && opt->snapshot->from);
     for (int r = 0; r < run->replications; r++) {
         w.rep = (unsigned)r;
+        ps_warm_record rec;
         rc = S_replicate(type, place, run, opt->timeline, (unsigned)r, S_series_row,
-                         S_annual_row, &w, result, opt->snapshot, d);
+                         S_annual_row, &w, result, opt->snapshot, &sw, &rec, d);
         if (rc) break;
+        if (rec.series && rec.n_track == n_track)
+            memcpy(warm + (size_t)r * (size_t)run->warmup * n_track, rec.series,
+                   (size_t)run->warmup * n_track * sizeof *warm);
+        result->steady.reps_from_cache += (size_t)rec.from_cache;
+        ticks += run->weeks + (rec.from_cache || !observed_warmup ? 0 : run->warmup);
+        ps_warm_record_free(&rec);
         result->replications_done = r + 1;
         ps_progress_update(&prog, (size_t)r + 1);
     }
     ps_progress_finish(&prog);
     result->wall_seconds = S_now() - t0;
     if (result->wall_seconds > 0)
-        result->citizen_weeks_per_second =
-            (double)population * (double)(run->warmup + run->weeks) *
-            (double)result->replications_done / result->wall_seconds;
+        result->citizen_weeks_per_second = (double)population * ticks / result->wall_seconds;
+    if (rc == 0) {
+        size_t from_cache = result->steady.reps_from_cache;
+        if (ps_steady_assess(observed_warmup ? warm : NULL, w.all, (size_t)run->replications,
+                             run->warmup, run->weeks, track, tol, n_track, nm,
+                             ps_timeline_first_effect(opt->timeline, run->weeks),
+                             &result->steady) != 0) {
+            ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+            rc = PS_ERR_MEMORY;
+        }
+        result->steady.reps_from_cache = from_cache;
+    }
+    free(track);
+    free(tol);
+    free(warm);
     if (rc) goto done;
 
     if (ps_outfile_open(&summary, opt->out_dir, "summary.csv", d) != 0) {
@@ -460,13 +575,15 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     }
     {
         ps_arm arm = {"baseline", "", place, scen, opt->timeline};
-        ps_compare_data c = {1, (size_t)run->replications, (size_t)run->weeks, nm, mnames, w.all};
+        ps_compare_data c = {.n_arms = 1, .reps = (size_t)run->replications,
+                             .weeks = (size_t)run->weeks, .n_metrics = nm,
+                             .metric_names = mnames, .rows = w.all, .steady = &result->steady};
         if (ps_report_compare(opt->out_dir, type, &arm, 1, &c, d) != 0) {
             rc = d->status;
             goto done;
         }
     }
-    if (S_write_manifest(opt->out_dir, scen, opt, population, result, 1,
+    if (S_write_manifest(opt->out_dir, type, place, scen, opt, population, result, 1,
                          na > 0, d) != 0)
         rc = d->status;
 done:
@@ -476,7 +593,7 @@ done:
     if (rc) {
         ps_diag scratch;
         ps_diag_init(&scratch);
-        S_write_manifest(opt->out_dir, scen, opt, population, result, 0,
+        S_write_manifest(opt->out_dir, type, place, scen, opt, population, result, 0,
                          na > 0, &scratch);
     }
     free(w.at_weeks);

@@ -7,6 +7,8 @@
 #include "model.h"
 #include "scenario.h"
 #include "snapshot.h"
+#include "warm_start.h"
+#include "warmup.h"
 
 /* Snapshots for a run: save every replication's state at the start of
  * save->h.week, or start every replication from `from`. */
@@ -23,6 +25,15 @@ typedef struct ps_run_options {
     int quiet;        /* no progress lines */
     const char *version;
     const ps_snapshot_io *snapshot; /* or NULL */
+    const ps_warm_cache *cache;     /* warm states kept between runs; NULL: none */
+    /* the scenario whose settled place the run starts from, when it is not
+     * the run's own: a run with a policy starts from the baseline's warm
+     * state, as every arm of a comparison does (NULL: the run's own) */
+    const void *warm_place;
+    const ps_scenario *warm_scen;
+    /* compare only: replications added until this precision (NULL: the
+     * scenario's replications); see experiment.h */
+    struct ps_precision *precision;
 } ps_run_options;
 
 #define PS_MAX_PHASES 8
@@ -39,7 +50,13 @@ typedef struct ps_run_result {
     /* of the model's phase seconds, those outside parallel regions, summed
      * over replications; negative when the model does not say */
     double serial_seconds;
+    /* the warm-up and steadiness checks (ps_steady_free releases it) */
+    ps_steady steady;
 } ps_run_result;
+
+/* The first reported row a timeline can move: row at + 1 of its earliest
+ * entry (weeks + 1 with none). */
+int ps_timeline_first_effect(const ps_timeline *tl, int weeks);
 
 /* Runs every replication of the scenario and writes the outputs. Returns 0
  * or a ps_status with d filled; on failure no complete-looking result file
@@ -56,6 +73,19 @@ int ps_sim_replication(const ps_model_type *type, const void *place,
                        const ps_run_settings *run, const ps_timeline *timeline,
                        unsigned replication, double *rows, const ps_snapshot_io *snap,
                        ps_diag *d);
+
+/* A warm state in memory with the metrics observed at its week 0: every
+ * arm of a comparison starts replication r from the same one. */
+typedef struct ps_sim_start {
+    const ps_state_blob *blob;
+    const double *row0;
+} ps_sim_start;
+
+/* ps_sim_replication from a warm state in memory instead of a warm-up. */
+int ps_sim_replication_from(const ps_model_type *type, const void *place,
+                            const ps_run_settings *run, const ps_timeline *timeline,
+                            unsigned replication, const ps_sim_start *start, double *rows,
+                            ps_diag *d);
 
 /* Compiles every entry of the timeline with the model (targets, shocks and
  * their keys); returns 0 or -1 with the problems in d. */

@@ -19,15 +19,20 @@ static void S_moments(const double *x, size_t n, double *mean, double *var, size
     *var = *k > 1 ? ss / (double)(*k - 1) : NAN;
 }
 
-static ps_interval S_interval(double mean, double se, double df)
+static ps_interval S_interval_level(double mean, double se, double df, double level)
 {
     ps_interval r = {mean, NAN, NAN};
     if (df >= 1 && isfinite(se)) {
-        double t = gsl_cdf_tdist_Pinv(0.975, df);
+        double t = gsl_cdf_tdist_Pinv(0.5 + level / 2, df);
         r.lo = mean - t * se;
         r.hi = mean + t * se;
     }
     return r;
+}
+
+static ps_interval S_interval(double mean, double se, double df)
+{
+    return S_interval_level(mean, se, df, 0.95);
 }
 
 ps_interval ps_mean_ci(const double *x, size_t n)
@@ -40,6 +45,11 @@ ps_interval ps_mean_ci(const double *x, size_t n)
 
 ps_interval ps_paired_ci(const double *x, const double *y, size_t n)
 {
+    return ps_paired_ci_level(x, y, n, 0.95);
+}
+
+ps_interval ps_paired_ci_level(const double *x, const double *y, size_t n, double level)
+{
     double s = 0, ss = 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
@@ -51,7 +61,7 @@ ps_interval ps_paired_ci(const double *x, const double *y, size_t n)
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i]) && !isnan(y[i])) ss += (y[i] - x[i] - mean) * (y[i] - x[i] - mean);
     double var = k > 1 ? ss / (double)(k - 1) : NAN;
-    return S_interval(mean, sqrt(var / (double)k), (double)k - 1);
+    return S_interval_level(mean, sqrt(var / (double)k), (double)k - 1, level);
 }
 
 ps_interval ps_unpaired_ci(const double *x, const double *y, size_t n)

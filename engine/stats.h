@@ -13,6 +13,8 @@ typedef struct ps_interval {
 ps_interval ps_mean_ci(const double *x, size_t n);
 /* Mean of y - x over pairs (both not NaN) with its 95 % t-interval. */
 ps_interval ps_paired_ci(const double *x, const double *y, size_t n);
+/* The same at another two-sided confidence level (0 < level < 1). */
+ps_interval ps_paired_ci_level(const double *x, const double *y, size_t n, double level);
 /* Difference of means y - x treating the samples as independent (Welch). */
 ps_interval ps_unpaired_ci(const double *x, const double *y, size_t n);
 

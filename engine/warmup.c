@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 int ps_mser5(const double *y, size_t n, ps_mser *out)
 {
@@ -51,6 +52,7 @@ int ps_mser5(const double *y, size_t n, ps_mser *out)
         }
     out->truncate = best_d * PS_MSER_BATCH;
     out->batches = m;
+    out->bound = m / 2 * PS_MSER_BATCH;
     out->statistic = best;
     free(mser);
     free(b);
@@ -69,7 +71,8 @@ static double S_part_mean(const double *x, size_t from, size_t to)
     return k ? s / (double)k : NAN;
 }
 
-ps_interval ps_window_drift(const double *x, size_t reps, size_t stride, size_t n, size_t part)
+ps_interval ps_window_drift(const double *x, size_t reps, size_t stride, size_t n, size_t part,
+                            double level)
 {
     ps_interval none = {NAN, NAN, NAN};
     if (!x || reps == 0 || part == 0 || 2 * part > n) return none;
@@ -84,8 +87,143 @@ ps_interval ps_window_drift(const double *x, size_t reps, size_t stride, size_t 
         first[r] = S_part_mean(y, 0, part);
         last[r] = S_part_mean(y, n - part, n);
     }
-    ps_interval iv = ps_paired_ci(first, last, reps);
+    ps_interval iv = ps_paired_ci_level(first, last, reps, level);
     free(first);
     free(last);
     return iv;
+}
+
+void ps_steady_free(ps_steady *s)
+{
+    free(s->m);
+    memset(s, 0, sizeof *s);
+}
+
+int ps_steady_assess(const double *warm, const double *rows, size_t reps, int warmup, int weeks,
+                     const size_t *track, const double *tolerance, size_t n, size_t nm,
+                     int first_effect, ps_steady *out)
+{
+    memset(out, 0, sizeof *out);
+    out->warmup = warmup;
+    out->reps = reps;
+    out->n = n;
+    int checked = first_effect - 1 < weeks ? first_effect - 1 : weeks;
+    if (checked < 0) checked = 0;
+    out->checked_weeks = checked;
+    out->part = reps >= 2 ? (checked >= 104 ? 52 : (checked >= 20 ? checked / 4 : 0)) : 0;
+    out->level = n ? 1 - 0.05 / (double)n : 0.95;
+    out->covered = out->steady = 1;
+    out->m = calloc(n + 1, sizeof *out->m);
+    int w0 = warm ? warmup : 0;
+    size_t len = (size_t)w0 + (size_t)checked;
+    double *y = malloc((len + 1) * sizeof *y);
+    double *x = malloc((reps * (size_t)checked + 1) * sizeof *x);
+    int *trunc = malloc((reps + 1) * sizeof *trunc);
+    if (!out->m || !y || !x || !trunc) {
+        free(y);
+        free(x);
+        free(trunc);
+        ps_steady_free(out);
+        return -1;
+    }
+    const size_t stride = (size_t)(weeks + 1) * nm;
+    for (size_t k = 0; k < n; k++) {
+        ps_steady_metric *sm = &out->m[k];
+        sm->metric = track[k];
+        /* MSER-5 on each replication's series (the warm-up's ticks, then
+         * reported week w, observed after tick warmup + w - 1): the
+         * transient ends at the median truncation, and is unresolved when
+         * most replications put it at MSER's bound. Replications are
+         * independent, so a stationary metric, which reaches the bound by
+         * chance in about one series in twenty, is not mistaken for a long
+         * transient. */
+        size_t at_bound = 0, nt = 0;
+        for (size_t r = 0; r < reps; r++) {
+            for (size_t t = 0; t < len; t++)
+                y[t] = (int)t < w0 ? warm[(r * (size_t)warmup + t) * n + k]
+                                   : rows[r * stride + (t - (size_t)w0 + 1) * nm + track[k]];
+            ps_mser mser;
+            if (ps_mser5(y, len, &mser) != 0) continue;
+            trunc[nt++] = (int)mser.truncate;
+            at_bound += mser.truncate >= mser.bound;
+        }
+        if (nt) {
+            for (size_t i = 1; i < nt; i++)
+                for (size_t j = i; j > 0 && trunc[j - 1] > trunc[j]; j--) {
+                    int t = trunc[j];
+                    trunc[j] = trunc[j - 1];
+                    trunc[j - 1] = t;
+                }
+            sm->transient_end = trunc[(nt - 1) / 2] - w0;
+        }
+        sm->resolved = nt > 0 && 2 * at_bound <= nt;
+        if (!sm->resolved) out->covered = 0;
+        sm->drift = (ps_interval){NAN, NAN, NAN};
+        sm->tolerance = tolerance ? tolerance[k] : 0;
+        sm->drift_ok = 1;
+        if (out->part > 0) {
+            for (size_t r = 0; r < reps; r++)
+                for (int w = 1; w <= checked; w++)
+                    x[r * (size_t)checked + (size_t)(w - 1)] =
+                        rows[r * stride + (size_t)w * nm + track[k]];
+            sm->drift = ps_window_drift(x, reps, (size_t)checked, (size_t)checked,
+                                        (size_t)out->part, out->level);
+            sm->drift_ok = !(sm->drift.lo > 0 || sm->drift.hi < 0) ||
+                           fabs(sm->drift.mean) < sm->tolerance;
+        }
+        if (k == 0 || sm->transient_end > out->transient_end) {
+            out->transient_end = sm->transient_end;
+            out->slowest = k;
+        }
+        if (!sm->drift_ok) out->steady = 0;
+    }
+    if (out->transient_end > 0) out->covered = 0;
+    free(y);
+    free(x);
+    free(trunc);
+    return 0;
+}
+
+static void S_json_number(FILE *fp, double v)
+{
+    if (isfinite(v)) fprintf(fp, "%.6g", v);
+    else fputs("null", fp);
+}
+
+void ps_steady_write_json(FILE *fp, const ps_steady *s, const char *const *names)
+{
+    fprintf(fp, "{\"warmup_weeks\": %d, \"replications_from_cache\": %zu, ", s->warmup,
+            s->reps_from_cache);
+    fputs("\"truncation_rule\": \"MSER-5 (White 1997) on each replication's series of each "
+          "steady metric, over the warm-up and the reported weeks before the first "
+          "intervention; the median truncation over replications; unresolved when most "
+          "replications reach MSER's bound\", ", fp);
+    if (s->n)
+        fprintf(fp, "\"transient_ends_week\": %d, \"slowest_metric\": \"%s\", ",
+                s->transient_end, names[s->m[s->slowest].metric]);
+    fprintf(fp, "\"warmup_covers_transient\": %s, ", s->covered ? "true" : "false");
+    fprintf(fp, "\"checked_weeks\": %d, ", s->checked_weeks);
+    fputs("\"stationarity_test\": \"paired over replications: mean of the last part of the "
+          "checked weeks minus the first, Bonferroni over the metrics; a metric drifts when "
+          "the interval excludes 0 and the drift exceeds its tolerance\", ", fp);
+    fprintf(fp, "\"part_weeks\": %d, \"confidence\": ", s->part);
+    S_json_number(fp, s->level);
+    fprintf(fp, ", \"stationarity\": \"%s\", \"metrics\": [",
+            s->part == 0 ? "not tested" : (s->steady ? "passed" : "failed"));
+    for (size_t k = 0; k < s->n; k++) {
+        const ps_steady_metric *m = &s->m[k];
+        fprintf(fp, "%s{\"metric\": \"%s\", \"transient_ends_week\": %d, \"resolved\": %s, "
+                    "\"drift\": ",
+                k ? ", " : "", names[m->metric], m->transient_end,
+                m->resolved ? "true" : "false");
+        S_json_number(fp, m->drift.mean);
+        fputs(", \"drift_lo\": ", fp);
+        S_json_number(fp, m->drift.lo);
+        fputs(", \"drift_hi\": ", fp);
+        S_json_number(fp, m->drift.hi);
+        fputs(", \"tolerance\": ", fp);
+        S_json_number(fp, m->tolerance);
+        fprintf(fp, ", \"steady\": %s}", m->drift_ok ? "true" : "false");
+    }
+    fputs("]}", fp);
 }

@@ -24,11 +24,24 @@ int tp_load(tp_place *tp, const char *path, const char *const *sets, size_t n_se
                          sc_model_type.n_scenario_keys, sets, n_sets, &tp->diag) != 0)
         return -1;
     tp->place = sc_model_type.load(&tp->scen, tp->reg, &tp->diag);
+    tp->warm = calloc(1, sizeof *tp->warm);
     return tp->place ? 0 : -1;
+}
+
+static void S_forget_warm(tp_place *tp)
+{
+    if (!tp->warm) return;
+    for (int r = 0; r < TP_MAX_REPS; r++) {
+        ps_state_blob_free(&tp->warm->blob[r]);
+        free(tp->warm->row0[r]);
+        tp->warm->row0[r] = NULL;
+    }
 }
 
 void tp_free(tp_place *tp)
 {
+    S_forget_warm(tp);
+    free(tp->warm);
     if (tp->place) sc_model_type.unload(tp->place);
     ps_scenario_close(&tp->scen);
     ps_params_free(tp->reg);
@@ -37,6 +50,7 @@ void tp_free(tp_place *tp)
 
 void tp_set_all_p(tp_place *tp, int k, double v)
 {
+    S_forget_warm(tp);
     for (int a = 0; a < tp->place->A; a++) tp->place->actors[a].p[k] = v;
 }
 
@@ -117,6 +131,43 @@ int tp_check_state(const sc_state *st, char *why, size_t size)
     return 0;
 }
 
+/* Replication rep's state at week 0: kept from an earlier run of it, or
+ * warmed up (every tick checked when check) and kept. */
+static sc_state *S_warm_state(const tp_place *tp, unsigned rep, double *row0, int check,
+                              ps_diag *d)
+{
+    const ps_run_settings *run = &tp->scen.run;
+    size_t nm = tp->place->n_metrics;
+    ps_rng_key key = ps_rng_key_make(run->seed, rep);
+    tp_warm *w = tp->warm;
+    if (w && rep < TP_MAX_REPS && w->blob[rep].data) {
+        memcpy(row0, w->row0[rep], nm * sizeof *row0);
+        return ps_state_blob_restore(&sc_model_type, tp->place, key, &w->blob[rep], d);
+    }
+    ps_step_ctx sc;
+    sc.key = key;
+    sc_state *st = sc_model_type.create(tp->place, sc.key, d);
+    if (!st) return NULL;
+    for (int tick = 0; tick < run->warmup; tick++) {
+        sc.tick = tick;
+        sc.week = tick - run->warmup;
+        char why[256];
+        if (sc_model_type.step(st, &sc, d) != 0 ||
+            (check && tp_check_state(st, why, sizeof why) != 0)) {
+            if (check) fprintf(stderr, "tick %d: %s\n", tick, why);
+            sc_model_type.destroy(st);
+            return NULL;
+        }
+    }
+    sc_model_type.observe(st, row0);
+    if (w && rep < TP_MAX_REPS && ps_state_blob_save(&sc_model_type, st, &w->blob[rep], d) == 0) {
+        w->row0[rep] = malloc(nm * sizeof *row0);
+        if (w->row0[rep]) memcpy(w->row0[rep], row0, nm * sizeof *row0);
+        else ps_state_blob_free(&w->blob[rep]);
+    }
+    return st;
+}
+
 int tp_run(const tp_place *tp, unsigned rep, tp_event ev, void *ctx, double *rows, int check)
 {
     const ps_run_settings *run = &tp->scen.run;
@@ -125,18 +176,23 @@ int tp_run(const tp_place *tp, unsigned rep, tp_event ev, void *ctx, double *row
     ps_diag_init(&d);
     ps_step_ctx sc;
     sc.key = ps_rng_key_make(run->seed, rep);
-    sc_state *st = sc_model_type.create(tp->place, sc.key, &d);
-    if (!st) return -1;
+    double *row0 = malloc((nm + 1) * sizeof *row0);
+    sc_state *st = row0 ? S_warm_state(tp, rep, row0, check, &d) : NULL;
+    if (!st) {
+        free(row0);
+        return -1;
+    }
+    if (rows) memcpy(rows, row0, nm * sizeof *row0);
+    free(row0);
     int rc = 0;
-    for (int tick = 0; tick < run->warmup + run->weeks && rc == 0; tick++) {
+    for (int tick = run->warmup; tick < run->warmup + run->weeks && rc == 0; tick++) {
         sc.tick = tick;
         sc.week = tick - run->warmup;
-        if (sc.week == 0 && rows) sc_model_type.observe(st, rows);
-        if (sc.week >= 0 && ev) ev(st, sc.week, ctx);
+        if (ev) ev(st, sc.week, ctx);
         rc = sc_model_type.step(st, &sc, &d);
         if (rc) break;
-        if (sc.week >= 0 && rows) sc_model_type.observe(st, rows + (size_t)(sc.week + 1) * nm);
-        if (sc.week >= 0 && (sc.week + 1) % 52 == 0) {
+        if (rows) sc_model_type.observe(st, rows + (size_t)(sc.week + 1) * nm);
+        if ((sc.week + 1) % 52 == 0) {
             double yr[16];
             sc_model_type.observe_year(st, 0, yr);
         }

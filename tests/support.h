@@ -8,12 +8,23 @@
 #include "params.h"
 #include "sc.h"
 #include "scenario.h"
+#include "warm_start.h"
+
+/* Replication r's warm state, kept after tp_run first makes it, so a test
+ * that runs a replication several times (with and without an event)
+ * warms it up once: the runs are the same as from the start. */
+#define TP_MAX_REPS 32
+typedef struct tp_warm {
+    ps_state_blob blob[TP_MAX_REPS];
+    double *row0[TP_MAX_REPS];
+} tp_warm;
 
 typedef struct tp_place {
     ps_params *reg;
     ps_scenario scen;
     sc_place *place;
     ps_diag diag;
+    tp_warm *warm;
 } tp_place;
 
 /* Loads path (relative to the source tree) with "path=value" overrides;
@@ -21,7 +32,8 @@ typedef struct tp_place {
 int tp_load(tp_place *tp, const char *path, const char *const *sets, size_t n_sets);
 void tp_free(tp_place *tp);
 
-/* Sets precondition k of every actor (start and anchor) to v. */
+/* Sets precondition k of every actor (start and anchor) to v (before the
+ * first tp_run: a change of the place forgets the kept warm states). */
 void tp_set_all_p(tp_place *tp, int k, double v);
 
 /* An event applied before the tick of reported week `week` (0..weeks-1). */

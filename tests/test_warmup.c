@@ -75,12 +75,12 @@ Test(warmup, window_drift_detects_a_trend_and_passes_a_steady_window)
             steady[r * W + t] = 0.2 + e;
             trend[r * W + t] = 0.2 - 0.0002 * t + e; /* 5 points over five years */
         }
-    ps_interval s = ps_window_drift(steady, R, W, W, 52);
-    ps_interval d = ps_window_drift(trend, R, W, W, 52);
+    ps_interval s = ps_window_drift(steady, R, W, W, 52, 0.95);
+    ps_interval d = ps_window_drift(trend, R, W, W, 52, 0.95);
     cr_expect(s.lo <= 0 && s.hi >= 0, "steady window: drift %g [%g, %g]", s.mean, s.lo, s.hi);
     cr_expect(d.hi < 0, "trend: drift %g [%g, %g]", d.mean, d.lo, d.hi);
     cr_expect(fabs(d.mean - (-0.0002 * 208)) < 0.005, "trend: drift %g", d.mean);
-    ps_interval bad = ps_window_drift(steady, R, W, W, 200);
+    ps_interval bad = ps_window_drift(steady, R, W, W, 200, 0.95);
     cr_expect(isnan(bad.mean), "parts longer than half the window are refused");
     gsl_rng_free(g);
 }

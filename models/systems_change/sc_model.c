@@ -116,7 +116,24 @@ static const char *const S_resilience_metrics[] = {
     "wellbeing_with_needs", "unmet_share_of_needs", "P_A", "P_B", "P_C", "P_D",
     "P_E", "P_F", "P_G", "P_H", "P_I", "trust_density"};
 
-static const char *const S_cost_metrics[] = {"cost_cases", "cost_crisis", "cost_total"};
+/* the headline shares, the preconditions and trust density: what a board
+ * reads, which must come from a steady state */
+static const char *const S_steady_metrics[] = {
+    "unmet_share_of_needs", "prevalence_1plus", "prevalence_2plus", "prevalence_3plus",
+    "wellbeing_with_needs", "trust_density", "P_A", "P_B", "P_C", "P_D", "P_E", "P_F",
+    "P_G", "P_H", "P_I"};
+
+/* what a comparison is judged by: shares and indices on a 0-1 scale */
+static const char *const S_headline_metrics[] = {"wellbeing_with_needs", "unmet_share_of_needs",
+                                                 "wellbeing_gap_1_vs_3plus", "trust_density"};
+
+/* shares: half a point; indices: 0.01 */
+static const double S_steady_tolerance[] = {0.005, 0.005, 0.005, 0.005, 0.005, 0.01, 0.01,
+                                            0.01,  0.01,  0.01,  0.01,  0.01,  0.01, 0.01, 0.01};
+
+static const char *const S_cost_metrics[] = {"cost_services", "cost_crisis_unmet",
+                                             "cost_crisis_turned_away", "cost_crisis",
+                                             "cost_total"};
 
 static double S_discount_rate(const void *place) { return ((const sc_place *)place)->discount_rate; }
 
@@ -146,6 +163,11 @@ const ps_model_type sc_model_type = {
     .cost_metrics = S_cost_metrics,
     .n_cost_metrics = sizeof S_cost_metrics / sizeof *S_cost_metrics,
     .discount_rate = S_discount_rate,
+    .headline_metrics = S_headline_metrics,
+    .n_headline_metrics = sizeof S_headline_metrics / sizeof *S_headline_metrics,
+    .steady_metrics = S_steady_metrics,
+    .n_steady_metrics = sizeof S_steady_metrics / sizeof *S_steady_metrics,
+    .steady_tolerance = S_steady_tolerance,
     .resilience_metrics = S_resilience_metrics,
     .n_resilience_metrics = sizeof S_resilience_metrics / sizeof *S_resilience_metrics,
     .phase_names = S_phase_names,
