@@ -147,11 +147,12 @@ typedef struct sc_place {
     int front_door; /* actor index, -1 none */
     int S;
     char system_name[SC_MAX_SYSTEMS][32];
-    /* costs (sc_costs.c): pounds per case-week by actor kind, per severe
-     * unmet need-week by domain; discounting a year */
+    /* costs (sc_costs.c): pounds per case-week by actor kind, per unmet
+     * need-week at severity 1 by domain, per request turned away;
+     * discounting a year */
     double case_week_cost[KIND_COUNT];
     double crisis_week_cost[SC_MAX_DOMAINS];
-    double severe, discount_rate;
+    double turned_away_cost, discount_rate;
     /* metric names (built at load) */
     size_t n_metrics;
     const char **metric_names;
@@ -314,7 +315,7 @@ typedef struct sc_tally {
     int64_t wb_sum_all, wb_sum_needs, wb_sum[4]; /* fixed point */
     int64_t unmet;                     /* citizens with a need not served */
     int64_t unmet_domain[SC_MAX_DOMAINS];
-    int64_t severe_unmet[SC_MAX_DOMAINS]; /* unmet needs at least `severe` */
+    int64_t unmet_severity[SC_MAX_DOMAINS]; /* unmet needs' severities, fixed point */
     int64_t episodes_closed, assess_sum, handoff_sum;
     /* by the most needs the episode had at once: [1], [2], [3] = 3+ */
     int64_t episodes_by_needs[4], assess_by_needs[4];

@@ -227,7 +227,7 @@ static void S_tally(const sc_state *st, size_t i, sc_tally *t)
         if (!served) {
             unserved = 1;
             t->unmet_domain[d]++;
-            if (sev[d] >= pl->severe) t->severe_unmet[d]++;
+            t->unmet_severity[d] += ps_fixed(sev[d]);
         }
     }
     double w = 1 - wsum / wtot;

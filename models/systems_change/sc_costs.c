@@ -1,42 +1,70 @@
-/* Costs (section 7): a case-week costs its actor kind's unit cost; a week
- * in which a citizen's need is severe (severity at least `severe`) and not
- * served costs that domain's crisis cost (A&E, police, temporary
- * accommodation ...). Totals are discounted by the engine at
- * discount_rate a year.
+/* Costs (docs/model.md, section 7.4). Services: a case-week costs its
+ * actor kind's unit cost. Crisis: every week a need goes unmet it costs its
+ * domain's crisis cost times its severity (emergency care, police and
+ * courts, temporary accommodation: what unmet need costs elsewhere), and a
+ * request turned away costs a wasted contact. So turning people away
+ * moves cost from services to crisis instead of saving it. Totals are
+ * discounted by the engine at discount_rate a year.
  *
- * The defaults are ILLUSTRATIVE: orders of magnitude in pounds a week chosen
- * to be plausible for an English city, not taken from a published unit-cost
- * table. A place should set its own in the scenario's `costs` group. */
+ * The defaults are illustrative, rounded from published unit costs (price
+ * years 2013/14 to 2022/23, not uprated); the sources are listed beside
+ * each and in docs/model.md. A place should set its own in the scenario's
+ * `costs` group. */
 #include <string.h>
 
 #include "sc.h"
 
+/* pounds a case-week: hours of a caseworker's client-related time at the
+ * PSSRU rate of about 55 pounds an hour (Unit Costs of Health and Social
+ * Care 2013/14): statutory 2.7 hours, voluntary 1.5, community 0.75 */
 static const double S_case_week[KIND_COUNT] = {
-    150, /* statutory: a caseworker's share of a week */
+    150, /* statutory */
     80,  /* voluntary */
     40,  /* community */
     60,  /* private */
-    20   /* citizen panel */
+    20   /* citizen panel (volunteers' support) */
 };
 
-/* crisis cost of a severe unmet need-week, by the default domain names */
+/* pounds a week of an unmet need at severity 1, by the default domain
+ * names */
 static const struct {
     const char *domain;
     double cost;
-} S_crisis[] = {{"housing", 400},  {"physical_health", 350}, {"mental_health", 350},
-                {"substance_use", 250}, {"safety", 450}, {"offending", 600},
-                {"employment", 100}, {"money", 80}};
+} S_crisis[] = {
+    /* homelessness services, 3,702 pounds per 90 days of homelessness
+     * (Pleace and Culhane 2016, Better than Cure?, Crisis) */
+    {"housing", 300},
+    /* an emergency admission, 1,590 pounds (NHS Reference Costs 2016/17),
+     * every seven weeks */
+    {"physical_health", 230},
+    /* an A&E attendance, 148 pounds (NHS Reference Costs 2016/17), a week */
+    {"mental_health", 150},
+    /* NHS and drug and alcohol services, 1,405 pounds per 90 days
+     * (Pleace and Culhane 2016) */
+    {"substance_use", 110},
+    /* a police response to violence with injury, 1,260 pounds (Home
+     * Office, police costs methodology, 2022/23, table 1), every four weeks */
+    {"safety", 300},
+    /* criminal justice, 2,998 pounds per 90 days (Pleace and Culhane 2016) */
+    {"offending", 230},
+    /* no published unit: illustrative (advice and crisis payments) */
+    {"employment", 40},
+    {"money", 60}};
+
+/* pounds a request turned away: an hour of a social worker's
+ * client-related time (PSSRU 2013/14), the contact wasted and made again */
+#define S_TURNED_AWAY 55
 
 void sc_costs_defaults(sc_place *pl)
 {
     memcpy(pl->case_week_cost, S_case_week, sizeof S_case_week);
     for (int d = 0; d < pl->D; d++) {
-        pl->crisis_week_cost[d] = 200; /* a domain of the place's own naming */
+        pl->crisis_week_cost[d] = 150; /* a domain of the place's own naming */
         for (size_t k = 0; k < sizeof S_crisis / sizeof *S_crisis; k++)
             if (strcmp(pl->domain_name[d], S_crisis[k].domain) == 0)
                 pl->crisis_week_cost[d] = S_crisis[k].cost;
     }
-    pl->severe = 0.6;
+    pl->turned_away_cost = S_TURNED_AWAY;
     pl->discount_rate = 0.035;
 }
 
@@ -45,9 +73,10 @@ void sc_costs_load(sc_place *pl, const config_setting_t *costs, ps_diag *d)
     sc_costs_defaults(pl);
     if (!costs) return;
     if (ps_cfg_expect_type(costs, CONFIG_TYPE_GROUP, d) != 0) return;
-    static const char *const keys[] = {"case_week", "crisis_week", "severe", "discount_rate"};
+    static const char *const keys[] = {"case_week", "crisis_week", "turned_away",
+                                       "discount_rate"};
     ps_cfg_check_keys(costs, keys, 4, d);
-    ps_cfg_double(costs, "severe", 0, 0.6, 0.05, 1, &pl->severe, d);
+    ps_cfg_double(costs, "turned_away", 0, S_TURNED_AWAY, 0, 1e7, &pl->turned_away_cost, d);
     ps_cfg_double(costs, "discount_rate", 0, 0.035, 0, 1, &pl->discount_rate, d);
     const config_setting_t *cw = config_setting_get_member(costs, "case_week");
     if (cw && ps_cfg_expect_type(cw, CONFIG_TYPE_GROUP, d) == 0) {

@@ -24,7 +24,8 @@ static const char *const S_base_names[] = {
     "setbacks", "reengaged_share", "joint_work_success", "referral_uptake",
     "open_cases", "capacity_total", "community_capacity", "community_assets",
     "actors_active", "onsets", "dropouts", "early_closures", "volunteers",
-    "cost_cases", "cost_crisis", "cost_total"};
+    "cost_services", "cost_crisis_unmet", "cost_crisis_turned_away", "cost_crisis",
+    "cost_total"};
 enum { S_N_BASE = sizeof S_base_names / sizeof *S_base_names };
 
 static const char *const S_annual[] = {
@@ -127,16 +128,19 @@ void sc_observe(const void *vs, double *row)
     row[m++] = (double)t->dropouts;
     row[m++] = (double)t->early_closures;
     row[m++] = vol;
-    /* costs this week: open cases at their kind's unit cost, and severe
-     * unmet needs at their domain's crisis cost */
-    double cost_cases = 0, cost_crisis = 0;
+    /* costs this week: open cases at their kind's unit cost; unmet needs at
+     * their domain's crisis cost times their severity; requests turned away */
+    double cost_cases = 0, cost_unmet = 0;
     for (int a = 0; a < A->n; a++)
         if (A->alive[a]) cost_cases += (double)A->cases[a] * st->pl->case_week_cost[A->kind[a]];
     for (int d = 0; d < st->pl->D; d++)
-        cost_crisis += (double)t->severe_unmet[d] * st->pl->crisis_week_cost[d];
+        cost_unmet += ps_unfixed(t->unmet_severity[d]) * st->pl->crisis_week_cost[d];
+    double cost_away = (double)st->turned_away_tick * st->pl->turned_away_cost;
     row[m++] = cost_cases;
-    row[m++] = cost_crisis;
-    row[m++] = cost_cases + cost_crisis;
+    row[m++] = cost_unmet;
+    row[m++] = cost_away;
+    row[m++] = cost_unmet + cost_away;
+    row[m++] = cost_cases + cost_unmet + cost_away;
     for (int s = 0; s < st->pl->S; s++) {
         for (int k = 0; k < SC_K; k++) row[m++] = sc_system_index(st, k, s);
         row[m++] = sc_trust_density(st, s);
