@@ -406,7 +406,7 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     dx_lever *levers = NULL;
     ps_compare_data data;
     memset(&data, 0, sizeof data);
-    int rc = 0;
+    int rc = 0, prepared = 0;
     char out[1024];
     if (ps_loaded_open(&base, model, a.scenario, NULL, (const char *const *)a.sets, a.n_sets,
                        &d) != 0)
@@ -430,6 +430,7 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
         snprintf(out, sizeof out, "results/diagnose_%.*s", (int)strcspn(b, "."), b);
     }
     if (ps_output_prepare_dir(out, a.overwrite, &d) != 0) goto fail;
+    prepared = 1;
 
     /* the leverage runs: the user's overrides, then the diagnosis's own */
     long pop = model->population(base.place);
@@ -507,7 +508,6 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
         for (size_t arm = 0; arm < n_arms; arm++) ps_loaded_close(&loaded[arm]);
         if (lrc != 0 || !spec) {
             ps_progress_finish(&prog);
-            fprintf(stderr, "placesim: the diagnosis did not finish; %s holds no result\n", out);
             goto fail;
         }
         ps_progress_update(&prog, (size_t)r + 1);
@@ -535,6 +535,17 @@ fail:
     if (d.count > 1)
         fprintf(stderr, "placesim: %s: %d problems\n", d.entries[0].file, d.count);
     rc = d.status ? d.status : PS_ERR_INPUT;
+    if (prepared) {
+        /* nothing that looks finished stays: what was committed goes, and
+         * the manifest says the diagnosis did not finish */
+        ps_diag scratch;
+        ps_diag_init(&scratch);
+        ps_output_discard(out);
+        dx_write_failed_manifest(out, a.scenario, a.survey, version, &scratch);
+        char what[300];
+        ps_output_describe(out, what, sizeof what);
+        fprintf(stderr, "placesim: the diagnosis did not finish; %s %s\n", out, what);
+    }
 done:
     free(data.rows);
     free(levers);

@@ -14,6 +14,7 @@
 #include "loaded_scenario.h"
 #include "memory_guard.h"
 #include "model.h"
+#include "output.h"
 #include "policy.h"
 #include "ranks.h"
 #include "snapshot.h"
@@ -486,8 +487,10 @@ static int S_cmd_run(int argc, char **argv)
     }
     if (snap_io.from) ps_snapshot_finish(&snap_from, &d);
     if (rc) {
+        char what[300];
         cli_print_diag(&d);
-        fprintf(stderr, "placesim: the run did not finish; %s holds no complete result\n", out);
+        ps_output_describe(out, what, sizeof what);
+        fprintf(stderr, "placesim: the run did not finish; %s %s\n", out, what);
     } else {
         S_print_headline(out);
         printf("placesim: results in %s (report.html, series.csv, summary.csv, annual.csv, "
@@ -602,9 +605,10 @@ static int S_cmd_compare(int argc, char **argv)
     rc = ps_compare_run(S_model, spec, 2, &opt, &res, &d);
     if (snap_io.from) ps_snapshot_finish(&snap_from, &d);
     if (rc) {
+        char what[300];
         cli_print_diag(&d);
-        fprintf(stderr, "placesim: the comparison did not finish; %s holds no complete result\n",
-                out);
+        ps_output_describe(out, what, sizeof what);
+        fprintf(stderr, "placesim: the comparison did not finish; %s %s\n", out, what);
     } else {
         S_print_compare(out);
         printf("placesim: results in %s (report.html, compare.csv, costs.csv, series.csv, "
@@ -669,19 +673,28 @@ int main(int argc, char **argv)
         return 0;
     }
     ps_interrupt_install();
-    if (strcmp(cmd, "run") == 0) return S_cmd_run(argc - 1, argv + 1);
-    if (strcmp(cmd, "compare") == 0) return S_cmd_compare(argc - 1, argv + 1);
-    if (strcmp(cmd, "diagnose") == 0) return dx_command(argc - 1, argv + 1, S_model, PLACESIM_VERSION);
-    if (strcmp(cmd, "validate") == 0) return S_cmd_validate(argc - 1, argv + 1);
-    if (strcmp(cmd, "params") == 0) return S_cmd_params(argc - 1, argv + 1);
-    if (strcmp(cmd, "sweep") == 0) {
+    int rc;
+    if (strcmp(cmd, "run") == 0) {
+        rc = S_cmd_run(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "compare") == 0) {
+        rc = S_cmd_compare(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "diagnose") == 0) {
+        rc = dx_command(argc - 1, argv + 1, S_model, PLACESIM_VERSION);
+    } else if (strcmp(cmd, "validate") == 0) {
+        rc = S_cmd_validate(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "params") == 0) {
+        rc = S_cmd_params(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "sweep") == 0) {
         /* only a sweep spreads over MPI ranks (when started by mpirun) */
         ps_ranks_init(&argc, &argv);
-        int rc = cli_cmd_sweep(argc - 1, argv + 1);
+        rc = cli_cmd_sweep(argc - 1, argv + 1);
         ps_ranks_finalize();
-        return rc;
+    } else {
+        fprintf(stderr, "placesim: unknown command '%s'\n\n", cmd);
+        S_usage_main(stderr);
+        rc = 2;
     }
-    fprintf(stderr, "placesim: unknown command '%s'\n\n", cmd);
-    S_usage_main(stderr);
-    return 2;
+    /* the output directory's lock is held until the command has ended */
+    ps_output_release_all();
+    return rc;
 }

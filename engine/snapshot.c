@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "scenario.h"
 
 uint64_t ps_snapshot_file_hash(const char *path)
@@ -26,7 +27,7 @@ int ps_snapshot_create(ps_snapshot *s, const char *path, const ps_snapshot_heade
     s->writing = 1;
     s->h = *h;
     snprintf(s->path, sizeof s->path, "%s", path);
-    snprintf(s->tmp_path, sizeof s->tmp_path, "%s.partial", path);
+    ps_output_tmp_path(s->tmp_path, sizeof s->tmp_path, path);
     s->offsets = calloc((size_t)h->replications + 1, sizeof *s->offsets);
     s->fp = fopen(s->tmp_path, "wb");
     if (!s->offsets || !s->fp) {

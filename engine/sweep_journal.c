@@ -139,7 +139,7 @@ static int S_load_all(ps_journal *j, ps_diag *d)
 static int S_create(const char *path, const char *header, ps_diag *d)
 {
     char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.partial", path);
+    ps_output_tmp_path(tmp, sizeof tmp, path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0 || S_write_all(fd, header, strlen(header)) != 0 || S_write_all(fd, "\n", 1) ||
         fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {

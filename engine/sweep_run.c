@@ -165,16 +165,7 @@ static char *S_one(const ps_sweep *sw, const ps_model_type *type, size_t run, in
 
 /* ---- the manifest --------------------------------------------------------- */
 
-static void S_json_string(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(fp, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(fp, "\\u%04x", *s);
-        else fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
+static void S_json_string(FILE *fp, const char *s) { ps_write_json_string(fp, s); }
 
 static int S_manifest(const ps_sweep *sw, const ps_sweep_options *opt, const char *dir,
                       const ps_sweep_outcome *o, ps_diag *d)
@@ -219,7 +210,9 @@ static int S_manifest(const ps_sweep *sw, const ps_sweep_options *opt, const cha
     fprintf(fp, "],\n  \"ranks\": %d,\n  \"threads\": %d,\n", o->ranks, opt->threads);
     fprintf(fp, "  \"runs_done\": %zu,\n  \"runs_failed\": %zu,\n  \"wall_seconds\": %.3f,\n",
             o->resumed + o->done_now, o->failed, o->wall_seconds);
-    fprintf(fp, "  \"finished\": %s\n}\n", o->finished ? "true" : "false");
+    fprintf(fp, "  \"finished\": %s", o->finished ? "true" : "false");
+    ps_outfile_write_files(&f);
+    fputs("\n}\n", fp);
     return ps_outfile_commit(&f, d);
 }
 
@@ -237,15 +230,25 @@ static uint64_t S_manifest_hash(const char *dir)
     return h;
 }
 
-/* Removes what an earlier sweep left in dir (with --overwrite). */
-static void S_clear_previous(const char *dir)
+/* Removes the files made from runs.csv (after a failure, nothing of them
+ * may look finished). */
+static void S_clear_results(const char *dir)
 {
-    static const char *const names[] = {"indices.csv", "report.html", "sweep.json"};
+    static const char *const names[] = {"indices.csv", "report.html"};
     char path[1200];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         unlink(path);
     }
+}
+
+/* Removes what an earlier sweep left in dir (with --overwrite). */
+static void S_clear_previous(const char *dir)
+{
+    char path[1200];
+    S_clear_results(dir);
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    unlink(path);
     ps_journal_remove_all(dir);
 }
 
@@ -255,7 +258,9 @@ static int S_prepare_dir(const ps_sweep *sw, const ps_sweep_options *opt, int ra
     if (rank == 0) {
         if (opt->resume) {
             uint64_t h = S_manifest_hash(opt->out_dir);
-            if (h == 0) {
+            if (h != 0 && ps_output_lock(opt->out_dir, d) != 0) {
+                bad = 1;
+            } else if (h == 0) {
                 ps_diag_add(d, PS_ERR_INPUT, opt->out_dir, 0, "",
                             "--resume: no sweep was started here (no sweep.json)");
                 bad = 1;
@@ -458,6 +463,8 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
         if (ps_journal_reload(&j, d) != 0 || ps_journal_finish(&j, d) != 0 ||
             S_analyse(sw, &j, opt->out_dir, opt->quiet, d) != 0) {
             rc = d->status ? d->status : PS_ERR_IO;
+            /* runs.csv keeps the finished runs; what was made from them goes */
+            S_clear_results(opt->out_dir);
         } else {
             size_t failed = 0;
             for (size_t r = 0; r < j.n_runs; r++)

@@ -220,10 +220,77 @@ Test(run, writes_the_outputs_and_a_finished_manifest, .init = S_mktmp, .fini = S
     cr_expect(strstr(man, "\"scenario_hash\": \"fnv1a64:") != NULL);
     cr_expect(strstr(man, "\"citizen_weeks_per_second\":") != NULL);
     free(man);
-    /* no temporary files are left behind */
-    snprintf(path, sizeof path, "%s/out/.series.csv.partial", S_tmp);
-    struct stat st;
-    cr_expect_neq(stat(path, &st), 0);
+    /* the manifest vouches for every file, with its checksum */
+    char why[512] = "";
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    cr_expect_eq(tp_check_manifest(path, why, sizeof why), 7,
+                 "summary, series, annual, the report and its 3 charts: %s", why);
+    /* no temporary files are left behind, and no lock */
+    cr_expect(!tp_dir_has_suffix(path, ".partial"));
+    cr_expect(!tp_dir_has_suffix(path, ".lock"));
+}
+
+/* Two writers started at once into one directory: the loser is refused at
+ * once (exit status 3, naming the winner's pid) and leaves the winner's
+ * files alone; they are whole and agree with the checksums of the
+ * winner's manifest. Each run takes about a second, so they overlap; a
+ * loaded machine that ran them one after the other is tried again. */
+Test(run, two_writers_into_one_directory_one_wins_whole, .init = S_mktmp, .fini = S_rmtmp,
+     .timeout = 300)
+{
+    char out[300], err[2][320], seed_arg[2][16];
+    snprintf(out, sizeof out, "%s/shared", S_tmp);
+    int refused = 0;
+    for (int attempt = 0; attempt < 3 && !refused; attempt++) {
+        int pid[2], st[2];
+        for (int k = 0; k < 2; k++) {
+            snprintf(err[k], sizeof err[k], "%s/err%d.txt", S_tmp, k);
+            snprintf(seed_arg[k], sizeof seed_arg[k], "%d", k + 1);
+            const char *args[] = {"run", "configs/coventry.cfg", "--set",
+                                  "population.size=30000", "--reps", "3", "--seed",
+                                  seed_arg[k], "--threads", "1", "--quiet", "--overwrite",
+                                  "--out", out, NULL};
+            pid[k] = tp_spawn(PLACESIM_BINARY, args, NULL, err[k]);
+            cr_assert_gt(pid[k], 0);
+        }
+        for (int k = 0; k < 2; k++) st[k] = tp_wait(pid[k]);
+        if (st[0] == 0 && st[1] == 0) continue; /* one after the other: again */
+        cr_assert((st[0] == 0 && st[1] == 3) || (st[0] == 3 && st[1] == 0),
+                  "exit statuses %d and %d: one must win (0), the other be refused (3)", st[0],
+                  st[1]);
+        refused = 1;
+        int winner = st[0] == 0 ? 0 : 1, loser = 1 - winner;
+        char text[4096], want[128];
+        tp_read_text(err[loser], text, sizeof text);
+        snprintf(want, sizeof want, "being written by another placesim (pid %d", pid[winner]);
+        cr_expect(strstr(text, want) != NULL, "the refusal names the holder: %s", text);
+        char path[400], why[512] = "";
+        snprintf(path, sizeof path, "%s/manifest.json", out);
+        tp_read_text(path, text, sizeof text);
+        snprintf(want, sizeof want, "\"seed\": %d,", winner + 1);
+        cr_expect(strstr(text, want) != NULL && strstr(text, "\"finished\": true"),
+                  "the manifest is the winner's: %s", text);
+        cr_expect_eq(tp_check_manifest(out, why, sizeof why), 7, "%s", why);
+        /* every row of series.csv has the header's fields */
+        size_t n;
+        snprintf(path, sizeof path, "%s/series.csv", out);
+        char *series = S_slurp(path, &n);
+        cr_assert_not_null(series);
+        int fields = -1, rows = 0;
+        for (char *line = series; *line;) {
+            char *nl = strchr(line, '\n');
+            cr_assert_not_null(nl, "series.csv ends in a torn row");
+            int f = 1;
+            for (char *c = line; c < nl; c++) f += *c == ',';
+            if (fields < 0) fields = f;
+            cr_expect_eq(f, fields, "row %d has %d fields, the header %d", rows, f, fields);
+            rows++;
+            line = nl + 1;
+        }
+        free(series);
+        cr_expect(!tp_dir_has_suffix(out, ".partial"), "a temporary file is left");
+    }
+    cr_expect(refused, "in three attempts the two writers never overlapped");
 }
 
 Test(run, refuses_to_overwrite_without_the_flag, .init = S_mktmp, .fini = S_rmtmp,
@@ -236,6 +303,23 @@ Test(run, refuses_to_overwrite_without_the_flag, .init = S_mktmp, .fini = S_rmtm
     cr_expect(strstr(err, "--overwrite") != NULL, "message: %s", err);
     snprintf(args, sizeof args, SMALL " --out %s/out --overwrite", S_tmp);
     cr_expect_eq(S_placesim(args, NULL, 0), 0);
+}
+
+/* A lock file left by a writer that was killed (its lock went with it) does
+ * not stop the next one, and does not make the directory "not empty". */
+Test(run, a_stale_lock_file_does_not_block, .init = S_mktmp, .fini = S_rmtmp, .timeout = 120)
+{
+    char path[400], args[1024], err[4096];
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/out/.placesim.lock", S_tmp);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs("999999 placesim run killed.cfg\n", fp);
+    fclose(fp);
+    snprintf(args, sizeof args, SMALL " --out %s/out", S_tmp);
+    cr_expect_eq(S_placesim(args, err, sizeof err), 0, "%s", err);
+    cr_expect_neq(access(path, F_OK), 0, "the lock file is removed at the end");
 }
 
 Test(run, bad_command_lines_exit_2, .init = S_mktmp, .fini = S_rmtmp)
@@ -387,8 +471,8 @@ Test(run, sigint_stops_cleanly_and_leaves_nothing_that_looks_complete, .init = S
     cr_expect_neq(access(path, F_OK), 0, "series.csv must not exist");
     snprintf(path, sizeof path, "%s/out/summary.csv", S_tmp);
     cr_expect_neq(access(path, F_OK), 0, "summary.csv must not exist");
-    snprintf(path, sizeof path, "%s/out/.series.csv.partial", S_tmp);
-    cr_expect_neq(access(path, F_OK), 0, "no temporary file is left");
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    cr_expect(!tp_dir_has_suffix(path, ".partial"), "no temporary file is left");
     snprintf(path, sizeof path, "%s/out/manifest.json", S_tmp);
     char *man = S_slurp(path, &n);
     cr_assert_not_null(man);
