@@ -11,6 +11,7 @@
 
 #include "input.h"
 #include "nearest.h"
+#include "text.h"
 
 uint64_t ps_fnv1a64(uint64_t h, const void *data, size_t n)
 {
@@ -253,6 +254,20 @@ int ps_cfg_string(const config_setting_t *grp, const char *name, int required,
     }
     *out = config_setting_get_string(s);
     return 1;
+}
+
+int ps_cfg_text(const config_setting_t *grp, const char *name, int required, const char *def,
+                int kind, const char **out, ps_diag *d)
+{
+    int got = ps_cfg_string(grp, name, required, def, out, d);
+    if (got <= 0) return got;
+    char why[160], shown[64];
+    const char *problem = kind == PS_TEXT_LABEL ? ps_label_problem(*out, why, sizeof why)
+                                                : ps_text_problem(*out, why, sizeof why);
+    if (!problem) return 1;
+    ps_text_shown(*out, shown, sizeof shown);
+    ps_cfg_error(config_setting_get_member(grp, name), d, "'%s' %s", shown, problem);
+    return -1;
 }
 
 /* ps_nearest accepts up to two edits even for a one-letter name, which
