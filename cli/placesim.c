@@ -367,17 +367,33 @@ static int S_snapshots_open(const S_args *a, const ps_loaded *arm, ps_snapshot *
     return 0;
 }
 
-/* Refuses, before allocating, a run whose state would not fit in the
- * memory available (unless --force-memory). Returns 0 to go on. */
-static int S_memory_guard(const S_args *a, const void *place, int arms)
+/* Refuses, before allocating, a run whose state and series would not fit
+ * in the memory available (unless --force-memory): one replication's state
+ * is alive at a time, but the rows of every replication (of every arm, for
+ * compare) are kept to the end for summary.csv and the report. Returns 0
+ * to go on. */
+static int S_memory_guard(const S_args *a, const ps_loaded *l, int arms)
 {
-    if (!S_model->state_bytes) return 0;
-    double need = (double)S_model->state_bytes(place) * (arms > 1 ? 1.05 : 1.0);
-    char what[96];
-    snprintf(what, sizeof what, "a replication of %ld citizens", S_model->population(place));
+    const ps_run_settings *run = &l->scen.run;
+    double state = S_model->state_bytes
+                       ? (double)S_model->state_bytes(l->place) * (arms > 1 ? 1.05 : 1.0)
+                       : 0;
+    const char *const *names;
+    size_t nm = S_model->metric_names(l->place, &names);
+    double series = ps_memory_series_bytes((size_t)arms, (size_t)run->replications,
+                                           (size_t)run->weeks, nm);
+    if (arms == 1) /* and the summary weeks of every replication */
+        series += (double)run->replications * run->n_summary_weeks * (double)nm * sizeof(double);
+    char what[320], s1[32], s2[32];
+    snprintf(what, sizeof what,
+             "a replication of %ld citizens (%s) and the series of %d arm%s x %d "
+             "replications x %d weeks x %zu metrics (%s)",
+             S_model->population(l->place), ps_memory_size(state, s1, sizeof s1), arms,
+             arms == 1 ? "" : "s", run->replications, run->weeks + 1, nm,
+             ps_memory_size(series, s2, sizeof s2));
     ps_diag d;
     ps_diag_init(&d);
-    int rc = ps_memory_check(need, what, a->force_memory, &d);
+    int rc = ps_memory_check(state + series, what, a->force_memory, &d);
     if (rc) cli_print_diag(&d);
     return rc;
 }
@@ -455,7 +471,7 @@ static int S_cmd_run(int argc, char **argv)
         rc = cli_exit_code(&d);
         goto done;
     }
-    if ((rc = S_memory_guard(&a, arm.place, 1)) != 0) goto done;
+    if ((rc = S_memory_guard(&a, &arm, 1)) != 0) goto done;
     if (a.snapshot_path && a.from_path) {
         fprintf(stderr, "placesim: use either --snapshot-at or --from, not both\n");
         rc = 2;
@@ -576,7 +592,7 @@ static int S_cmd_compare(int argc, char **argv)
         rc = cli_exit_code(&d);
         goto done;
     }
-    if ((rc = S_memory_guard(&a, arms[0].place, 2)) != 0) goto done;
+    if ((rc = S_memory_guard(&a, &arms[0], 2)) != 0) goto done;
     if (a.snapshot_path) {
         fprintf(stderr, "placesim: compare takes --from FILE; make the snapshot with "
                         "'placesim run SCENARIO --snapshot-at WEEK FILE'\n");

@@ -323,6 +323,30 @@ static int S_analyse(const ps_sweep *sw, const ps_journal *j, const char *dir, i
     return rc;
 }
 
+/* Refuses, before the directory is touched, a sweep whose runs side by
+ * side and whose table would not fit in the memory available: each thread
+ * holds one run's state and its weekly rows, and the process keeps a row
+ * of text and the metrics of every run (of all ranks: rank 0 gathers them)
+ * to the end. Returns 0 or a ps_status. */
+static int S_memory_guard(const ps_sweep *sw, const ps_sweep_options *opt, int threads,
+                          ps_diag *d)
+{
+    double runs = (double)ps_sweep_run_count(sw);
+    double state = (double)sw->state_bytes * threads;
+    /* a row: five numbers, the factors with 17 digits, the metrics with 10,
+     * an error (none when the run succeeds), with the allocation's overhead;
+     * the metrics again as doubles for the analysis, and the design */
+    double row = 32 + 24.0 * (5 + (double)sw->k) + 18.0 * (double)sw->n_metrics;
+    double table = runs * (row + 8.0 * (double)sw->n_metrics + sizeof(char *)) +
+                   2.0 * (double)sw->n_points * (double)sw->k * sizeof(double);
+    char what[256], s1[32], s2[32];
+    snprintf(what, sizeof what,
+             "%d run%s at once of %ld citizens each (%s) and the table of %.0f runs (%s)",
+             threads, threads == 1 ? "" : "s", sw->population, ps_memory_size(state, s1, sizeof s1),
+             runs, ps_memory_size(table, s2, sizeof s2));
+    return ps_memory_check(state + table, what, opt->force_memory, d);
+}
+
 int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_options *opt,
                      ps_sweep_outcome *o, ps_diag *d)
 {
@@ -333,7 +357,9 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
     o->ranks = ranks;
     o->runs = ps_sweep_run_count(sw);
     int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    int rc;
 
+    if ((rc = S_memory_guard(sw, opt, threads, d)) != 0) return rc;
     if (S_prepare_dir(sw, opt, rank, d) != 0) return d->status ? d->status : PS_ERR_INPUT;
     char *header = S_header(sw);
     if (!header) {
@@ -341,7 +367,6 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
         return PS_ERR_MEMORY;
     }
     ps_journal j;
-    int rc = 0;
     if (rank == 0 && !opt->resume && S_manifest(sw, opt, opt->out_dir, o, d) != 0) {
         free(header);
         return d->status;
@@ -368,16 +393,6 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
     for (size_t r = 0; r < o->runs; r++)
         if (!j.rows[r] && n_missing++ % (size_t)ranks == (size_t)rank) mine[n_mine++] = r;
 
-    if (sw->state_bytes) {
-        char what[128];
-        snprintf(what, sizeof what, "%d runs at once of %ld citizens each", threads,
-                 sw->population);
-        if ((rc = ps_memory_check((double)sw->state_bytes * threads, what, opt->force_memory,
-                                  d)) != 0) {
-            free(mine);
-            goto out;
-        }
-    }
     if (!opt->quiet && rank == 0) {
         if (opt->resume)
             fprintf(stderr, "placesim: resuming %s: %zu of %zu runs already done\n",

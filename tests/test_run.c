@@ -322,6 +322,59 @@ Test(run, a_stale_lock_file_does_not_block, .init = S_mktmp, .fini = S_rmtmp, .t
     cr_expect_neq(access(path, F_OK), 0, "the lock file is removed at the end");
 }
 
+/* The memory guard counts what a command keeps to its end, not only one
+ * replication's state: with a limit of 200 MiB the state of 2,000
+ * citizens fits many times over, but 1,000 replications of 1,001 weeks of
+ * series do not, and every command is refused before it runs (exit 4, no
+ * output directory), saying what it counted. */
+Test(run, the_memory_guard_counts_the_series_and_refuses_before_the_run, .init = S_mktmp,
+     .fini = S_rmtmp, .timeout = 120)
+{
+    char cmd[2048], err[4096], path[400];
+    snprintf(path, sizeof path, "%s/err.txt", S_tmp);
+    static const struct {
+        const char *args, *counted;
+    } cases[] = {
+        {"run tests/data/small.cfg --reps 1000 --set run.weeks=1000",
+         "a replication of 2000 citizens (0.1 MiB) and the series of 1 arm x 1000 replications "
+         "x 1001 weeks x 93 metrics (711.7 MiB)"},
+        {"compare tests/data/small.cfg configs/shocks/funding_cut_20.cfg --reps 500 "
+         "--set run.weeks=1000",
+         "and the series of 2 arms x 500 replications x 1001 weeks x 93 metrics"},
+        {"diagnose tests/data/small.cfg --reps 60 --set run.weeks=1000",
+         "and the table of 19 arms x 60 replications x 1001 weeks x 93 metrics"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "PLACESIM_MEMORY_LIMIT=200M %s %s --quiet --out %s/out > /dev/null 2> %s",
+                 PLACESIM_BINARY, cases[i].args, S_tmp, path);
+        cr_expect_eq(tp_shell(cmd), 4, "%s", cases[i].args);
+        tp_read_text(path, err, sizeof err);
+        cr_expect(strstr(err, cases[i].counted) && strstr(err, "is available (PLACESIM_MEMORY_LIMIT)"),
+                  "%s: %s", cases[i].args, err);
+        snprintf(cmd, sizeof cmd, "%s/out", S_tmp);
+        cr_expect_neq(access(cmd, F_OK), 0, "%s: the output directory was made", cases[i].args);
+    }
+    /* the state alone fits: a short run under the same limit goes ahead */
+    snprintf(cmd, sizeof cmd,
+             "PLACESIM_MEMORY_LIMIT=200M %s run tests/data/small.cfg --reps 1 --set run.weeks=10 "
+             "--set 'run.summary_weeks=[10]' --quiet --out %s/out > /dev/null 2> %s",
+             PLACESIM_BINARY, S_tmp, path);
+    tp_read_text(path, err, sizeof err);
+    cr_expect_eq(tp_shell(cmd), 0, "%s", err);
+    /* a sweep counts its runs side by side and its table */
+    snprintf(cmd, sizeof cmd,
+             "PLACESIM_MEMORY_LIMIT=100K %s sweep tests/data/sweeps/valid.cfg --threads 2 --quiet "
+             "--out %s/sweep > /dev/null 2> %s",
+             PLACESIM_BINARY, S_tmp, path);
+    cr_expect_eq(tp_shell(cmd), 4);
+    tp_read_text(path, err, sizeof err);
+    cr_expect(strstr(err, "2 runs at once of 2000 citizens each") &&
+                  strstr(err, "and the table of 6 runs"), "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/sweep", S_tmp);
+    cr_expect_neq(access(cmd, F_OK), 0, "the sweep's directory was made");
+}
+
 Test(run, bad_command_lines_exit_2, .init = S_mktmp, .fini = S_rmtmp)
 {
     char err[4096];
