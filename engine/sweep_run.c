@@ -487,8 +487,13 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
             o->failed = failed;
             o->finished = 1;
             o->wall_seconds = S_now() - t0;
-            if (S_manifest(sw, opt, opt->out_dir, o, d) != 0) rc = d->status;
-            else if (failed) rc = PS_SWEEP_RUNS_FAILED;
+            if (S_manifest(sw, opt, opt->out_dir, o, d) != 0) {
+                /* sweep.json still says "finished": false; nothing may say otherwise */
+                rc = d->status;
+                S_clear_results(opt->out_dir);
+            } else if (failed) {
+                rc = PS_SWEEP_RUNS_FAILED;
+            }
         }
     }
     /* the exit status is the same on every rank */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -212,7 +213,7 @@ static void S_slurp(FILE *f, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-void tp_exec(const char *binary, const char *const *args, tp_output *r)
+static void S_exec(const char *binary, const char *const *args, long fsize, tp_output *r)
 {
     const char *argv[64] = {binary};
     size_t n = 1;
@@ -235,6 +236,11 @@ void tp_exec(const char *binary, const char *const *args, tp_output *r)
     if (pid == 0) {
         dup2(fileno(out), 1);
         dup2(fileno(err), 2);
+        if (fsize > 0) {
+            struct rlimit rl = {(rlim_t)fsize, (rlim_t)fsize};
+            signal(SIGXFSZ, SIG_IGN); /* ignored, it stays ignored across exec */
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(126);
+        }
         execv(binary, (char *const *)argv);
         _exit(127);
     }
@@ -244,6 +250,16 @@ void tp_exec(const char *binary, const char *const *args, tp_output *r)
     S_slurp(err, r->err, sizeof r->err);
     fclose(out);
     fclose(err);
+}
+
+void tp_exec(const char *binary, const char *const *args, tp_output *r)
+{
+    S_exec(binary, args, 0, r);
+}
+
+void tp_exec_limited(const char *binary, const char *const *args, long fsize, tp_output *r)
+{
+    S_exec(binary, args, fsize, r);
 }
 
 int tp_render_html(const char *html_path, const char *work_dir, char *dom, size_t size)
@@ -317,11 +333,11 @@ int tp_dir_has_suffix(const char *dir, const char *suffix)
     return found;
 }
 
-int tp_check_manifest(const char *dir, char *why, size_t size)
+int tp_check_manifest(const char *dir, const char *manifest, char *why, size_t size)
 {
     char path[1200];
     static char text[1 << 16];
-    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, manifest);
     tp_read_text(path, text, sizeof text);
     const char *p = strstr(text, "\"files\": [");
     if (!p) {

@@ -223,7 +223,7 @@ Test(run, writes_the_outputs_and_a_finished_manifest, .init = S_mktmp, .fini = S
     /* the manifest vouches for every file, with its checksum */
     char why[512] = "";
     snprintf(path, sizeof path, "%s/out", S_tmp);
-    cr_expect_eq(tp_check_manifest(path, why, sizeof why), 7,
+    cr_expect_eq(tp_check_manifest(path, "manifest.json", why, sizeof why), 7,
                  "summary, series, annual, the report and its 3 charts: %s", why);
     /* no temporary files are left behind, and no lock */
     cr_expect(!tp_dir_has_suffix(path, ".partial"));
@@ -270,7 +270,7 @@ Test(run, two_writers_into_one_directory_one_wins_whole, .init = S_mktmp, .fini 
         snprintf(want, sizeof want, "\"seed\": %d,", winner + 1);
         cr_expect(strstr(text, want) != NULL && strstr(text, "\"finished\": true"),
                   "the manifest is the winner's: %s", text);
-        cr_expect_eq(tp_check_manifest(out, why, sizeof why), 7, "%s", why);
+        cr_expect_eq(tp_check_manifest(out, "manifest.json", why, sizeof why), 7, "%s", why);
         /* every row of series.csv has the header's fields */
         size_t n;
         snprintf(path, sizeof path, "%s/series.csv", out);
