@@ -163,6 +163,72 @@ static char *S_one(const ps_sweep *sw, const ps_model_type *type, size_t run, in
     return row;
 }
 
+/* ---- a resumed row --------------------------------------------------------- */
+
+/* The range of a factor's values, for a message: "[0.1, 0.3]", "one of 1,
+ * 2, 4", or "" (a normal distribution, or a matrix, has none). */
+static void S_range(const ps_sweep *sw, const ps_sweep_factor *f, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (sw->design == PS_SWEEP_MATRIX || f->dist == PS_DIST_NORMAL) return;
+    if (f->dist != PS_DIST_DISCRETE) {
+        snprintf(buf, size, ", outside its range [%.10g, %.10g]", f->min, f->max);
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, size, ", not one of its levels");
+    for (size_t i = 0; i < f->n_levels && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%.10g", i ? ", " : " ",
+                                 f->levels[i]);
+}
+
+/* A whole row read back on --resume is this sweep's: its seed and factor
+ * values are exactly those the design gives its point (so a value outside
+ * a factor's range is refused), its status is ok or failed, and its
+ * metrics are numbers. */
+static int S_check_row(void *ctx, size_t run, const char *row, char *why, size_t size)
+{
+    const ps_sweep *sw = ctx;
+    size_t point = run / (size_t)sw->replications;
+    const char *p = row;
+    for (int f = 0; f < 3; f++) p = strchr(p, ',') + 1; /* run, point, replication: checked */
+    char want[64];
+    snprintf(want, sizeof want, "%" PRIu64 ",", ps_sweep_seed(sw, point));
+    if (strncmp(p, want, strlen(want)) != 0) {
+        snprintf(why, size, "its seed is not the design's (%.*s)", (int)strlen(want) - 1, want);
+        return -1;
+    }
+    p += strlen(want);
+    if (strncmp(p, "ok,", 3) != 0 && strncmp(p, "failed,", 7) != 0) {
+        snprintf(why, size, "its status is neither ok nor failed");
+        return -1;
+    }
+    p = strchr(p, ',') + 1;
+    for (size_t i = 0; i < sw->k; i++) {
+        const ps_sweep_factor *f = &sw->factors[i];
+        size_t n = strcspn(p, ",");
+        snprintf(want, sizeof want, "%.17g", sw->x[point * sw->k + i]);
+        if (n != strlen(want) || strncmp(p, want, n) != 0) {
+            char range[200];
+            S_range(sw, f, range, sizeof range);
+            snprintf(why, size, "factor '%.60s' is %.*s%s, where the design gives %s for point %zu",
+                     f->name, (int)(n < 40 ? n : 40), p, range, want, point);
+            return -1;
+        }
+        p += n + 1;
+    }
+    for (size_t m = 0; m < sw->n_metrics; m++) {
+        char *end;
+        errno = 0;
+        (void)strtod(p, &end);
+        if (end == p || (*end != ',' && *end != '\n')) {
+            snprintf(why, size, "metric '%.60s' is not a number", sw->metrics[m].column);
+            return -1;
+        }
+        p = end + 1;
+    }
+    return 0;
+}
+
 /* ---- the manifest --------------------------------------------------------- */
 
 static void S_json_string(FILE *fp, const char *s) { ps_write_json_string(fp, s); }
@@ -374,7 +440,8 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
     /* rank 0 has made the directory and runs.csv's predecessor is gone */
     ps_ranks_barrier();
     long open_bad = ps_journal_open(&j, opt->out_dir, rank, header, o->runs,
-                                    (size_t)sw->replications, opt->resume, d) != 0;
+                                    (size_t)sw->replications, opt->resume, S_check_row, sw,
+                                    d) != 0;
     /* no rank appends until every rank has read what is there */
     if (ps_ranks_max(open_bad)) {
         rc = d->status ? d->status : PS_ERR_IO;
