@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nearest.h"
@@ -209,10 +210,17 @@ int ps_sweep_open(ps_sweep *sw, const char *path, ps_diag *d)
     const char *scen;
     if (ps_cfg_string(root, "scenario", 1, NULL, &scen, d) > 0) {
         S_relative_to(path, scen, sw->scenario, sizeof sw->scenario);
-        if (access(sw->scenario, R_OK) != 0)
-            ps_cfg_error(config_setting_get_member(root, "scenario"), d,
-                         "cannot read '%s' (a path relative to the sweep file): %s", sw->scenario,
-                         strerror(errno));
+        /* a missing scenario and one that is no file are the same mistake
+         * in the sweep file, reported the same way (exit status 2) */
+        struct stat st;
+        const config_setting_t *where = config_setting_get_member(root, "scenario");
+        if (stat(sw->scenario, &st) != 0 || access(sw->scenario, R_OK) != 0)
+            ps_cfg_error(where, d, "cannot read '%s' (a path relative to the sweep file): %s",
+                         sw->scenario, strerror(errno));
+        else if (!S_ISREG(st.st_mode))
+            ps_cfg_error(where, d,
+                         "cannot read '%s' (a path relative to the sweep file): it is %s",
+                         sw->scenario, S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
     }
 
     ps_cfg_sets(config_setting_get_member(root, "set"), &sw->sets, &sw->n_sets, d);

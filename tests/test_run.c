@@ -301,8 +301,25 @@ Test(run, refuses_to_overwrite_without_the_flag, .init = S_mktmp, .fini = S_rmtm
     cr_assert_eq(S_placesim(args, NULL, 0), 0);
     cr_expect_eq(S_placesim(args, err, sizeof err), 2);
     cr_expect(strstr(err, "--overwrite") != NULL, "message: %s", err);
+    /* the refusal says what is there, from its manifest: the finished
+     * result, as it was, not "no complete result" */
+    cr_expect(strstr(err, "holds a finished result, as it was (its manifest.json says "
+                          "\"finished\": true)") != NULL &&
+                  strstr(err, "no complete result") == NULL,
+              "message: %s", err);
+    char path[400];
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    char why[256] = "";
+    cr_expect_eq(tp_check_manifest(path, "manifest.json", why, sizeof why), 7,
+                 "the refused run changed the result: %s", why);
     snprintf(args, sizeof args, SMALL " --out %s/out --overwrite", S_tmp);
     cr_expect_eq(S_placesim(args, NULL, 0), 0);
+    /* a compare refused the same way says the same */
+    snprintf(args, sizeof args,
+             "compare configs/coventry.cfg configs/shocks/funding_cut_20.cfg --reps 2 --quiet "
+             "--out %s/out", S_tmp);
+    cr_expect_eq(S_placesim(args, err, sizeof err), 2);
+    cr_expect(strstr(err, "holds a finished result, as it was") != NULL, "message: %s", err);
 }
 
 /* A lock file left by a writer that was killed (its lock went with it) does

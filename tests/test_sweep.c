@@ -91,6 +91,7 @@ static const bad_case S_bad[] = {
     {"morris_levels_odd.cfg", NULL, 6, "morris_levels", "must be even", 2},
     {"scenario_missing.cfg", NULL, 0, "scenario", "required setting is missing", 2},
     {"scenario_not_found.cfg", NULL, 3, "scenario", "cannot read", 2},
+    {"scenario_is_directory.cfg", NULL, 3, "scenario", "it is a directory", 2},
     {"set_bad_override.cfg", NULL, 4, "set: population.size", "out of range", 2},
     {"set_not_assignment.cfg", NULL, 4, "set.[0]", "expected \"path=value\"", 2},
     {"factors_missing.cfg", NULL, 0, "factors", "missing", 2},

@@ -281,10 +281,23 @@ static int S_rating(S_reader *rd, const S_record *r, int f, int c, int *rating)
     char shown[64], where[32];
     S_show(p, n, shown, sizeof shown);
     snprintf(where, sizeof where, "column %s", S_col_names[c]);
-    int digits = 1;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] < '0' || p[i] > '9') digits = 0;
-    if (!digits) {
+    /* a whole number, signed or not ("-1", "+3", "03"), is a rating in
+     * range or out of it; only other numbers are "not whole" */
+    size_t sign = p[0] == '+' || p[0] == '-', i = sign;
+    while (i < n && p[i] >= '0' && p[i] <= '9') i++;
+    int whole = i == n && n > sign;
+    long v = 0;
+    if (whole) {
+        for (i = sign; i < n && v <= 5; i++) v = 10 * v + (p[i] - '0');
+        if (p[0] == '-' && v > 0) v = -v;
+    }
+    if (whole && (v < 1 || v > 5)) {
+        ps_diag_add(rd->d, PS_ERR_INPUT, rd->file, r->line, where,
+                    "rating %s is out of range 1-5 (expected 1, 2, 3, 4 or 5, or a blank for no "
+                    "answer)", shown);
+        return -1;
+    }
+    if (!whole) {
         int number = 0;
         char tmp[64];
         if (n < sizeof tmp) {
@@ -302,12 +315,7 @@ static int S_rating(S_reader *rd, const S_record *r, int f, int c, int *rating)
                     shown);
         return -1;
     }
-    if (n > 1 || p[0] < '1' || p[0] > '5') {
-        ps_diag_add(rd->d, PS_ERR_INPUT, rd->file, r->line, where,
-                    "rating %s is out of range [1, 5]", shown);
-        return -1;
-    }
-    *rating = p[0] - '0';
+    *rating = (int)v;
     return 1;
 }
 
