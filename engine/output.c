@@ -316,6 +316,15 @@ int ps_output_prepare_dir(const char *dir, int overwrite, ps_diag *d)
 
 void ps_output_describe(const char *dir, char *buf, size_t size)
 {
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        snprintf(buf, size, "does not exist");
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(buf, size, "is not a directory");
+        return;
+    }
     char path[1100];
     snprintf(path, sizeof path, "%s/%s", dir, PS_OUTPUT_LOCK_NAME);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
