@@ -48,9 +48,15 @@ static void S_usage_main(FILE *fp)
           "  --help             this text\n"
           "  --version          the version\n"
           "\n"
-          "Exit status: 0 success, 2 bad input, 3 file error, 4 out of memory,\n"
-          "5 numeric failure in the model, 6 stopped by SIGINT or SIGTERM (no result\n"
-          "file is left that looks complete), 7 some runs of a sweep failed.\n",
+          "Exit status: 0 success, 2 bad input, 3 file error (or the output directory\n"
+          "is being written by another placesim), 4 out of memory (or refused by the\n"
+          "memory guard), 5 numeric failure in the model, 6 stopped by SIGINT or\n"
+          "SIGTERM (no result file is left that looks complete), 7 some runs of a\n"
+          "sweep failed.\n"
+          "\n"
+          "environment:\n"
+          "  PLACESIM_MAX_INPUT_BYTES  the largest input file read (default 16M)\n"
+          "  PLACESIM_MEMORY_LIMIT     the memory the guard allows (default: MemAvailable)\n",
           fp);
 }
 
