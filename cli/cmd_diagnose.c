@@ -13,6 +13,7 @@
 #include "diagnose.h"
 #include "experiment.h"
 #include "loaded_scenario.h"
+#include "memory_guard.h"
 #include "output.h"
 #include "progress.h"
 #include "sc_survey.h"
@@ -35,7 +36,8 @@ void dx_usage(FILE *fp)
 {
     fputs("usage: placesim diagnose SCENARIO [--survey FILE.csv] [--reps N] [--seed S]\n"
           "                         [--threads T] [--out DIR] [--overwrite] [--quiet]\n"
-          "                         [--step X] [--by-system] [--set path=value]...\n"
+          "                         [--step X] [--by-system] [--force-memory]\n"
+          "                         [--set path=value]...\n"
           "\n"
           "Diagnoses a place: the profile of its nine preconditions (from the scenario's\n"
           "levels, or from a survey of its organisations), per system label and for the\n"
@@ -64,6 +66,7 @@ void dx_usage(FILE *fp)
           "  --set path=value override a parameter or scenario setting; the leverage runs\n"
           "                   use population.size=20000 (capacities in proportion) unless\n"
           "                   population.size is set here\n"
+          "  --force-memory   run even when the estimate exceeds the memory available\n"
           "  --out DIR, --overwrite, --quiet  as for run\n"
           "\n"
           "Exit status 2 for a bad scenario or survey (every problem is printed as\n"
@@ -83,7 +86,7 @@ typedef struct S_args {
     const char *scenario, *survey, *out;
     char **sets;
     size_t n_sets;
-    int reps, threads, overwrite, quiet, help, by_system, user_population;
+    int reps, threads, overwrite, quiet, help, by_system, user_population, force_memory;
     double step;
 } S_args;
 
@@ -101,7 +104,8 @@ static int S_parse(int argc, char **argv, S_args *a)
         {"out", required_argument, 0, 'o'},    {"overwrite", no_argument, 0, 'w'},
         {"quiet", no_argument, 0, 'q'},        {"set", required_argument, 0, 'S'},
         {"step", required_argument, 0, 'x'},   {"by-system", no_argument, 0, 'b'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},         {"force-memory", no_argument, 0, 'M'},
+        {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->reps = S_DEFAULT_REPS;
     a->step = S_DEFAULT_STEP;
@@ -156,6 +160,7 @@ static int S_parse(int argc, char **argv, S_args *a)
         case 'q': a->quiet = 1; break;
         case 'b': a->by_system = 1; break;
         case 'h': a->help = 1; break;
+        case 'M': a->force_memory = 1; break;
         case 'S':
             if (strncmp(optarg, "population.size=", 16) == 0) a->user_population = 1;
             a->sets[a->n_sets] = strdup(optarg);
@@ -376,6 +381,41 @@ static void S_print_summary(const dx_result *res)
             }
 }
 
+/* The citizens of the leverage runs: the scenario's, or 20,000 when it has
+ * more and --set population.size does not say otherwise. */
+static long S_run_population(const S_args *a, long pop)
+{
+    return !a->user_population && pop > S_DEFAULT_POPULATION ? S_DEFAULT_POPULATION : pop;
+}
+
+static size_t S_n_arms(const S_args *a, const sc_dx_profile *pr)
+{
+    return 1 + 2 * SC_DX_K + (a->by_system ? (size_t)(pr->n_groups - 1) * SC_DX_K : 0);
+}
+
+/* Refuses, before the directory is touched, a diagnosis whose table would
+ * not fit in the memory available (unless --force-memory): every arm's
+ * weekly rows of every replication are kept to the end, beside one run's
+ * state (at the leverage runs' population) and the arms' places. */
+static int S_memory_guard(const S_args *a, const ps_model_type *model, const ps_loaded *base,
+                          const sc_dx_profile *pr, ps_diag *d)
+{
+    long pop = model->population(base->place), run_pop = S_run_population(a, pop);
+    double state = model->state_bytes ? (double)model->state_bytes(base->place) *
+                                            (double)run_pop / (double)(pop > 0 ? pop : 1)
+                                      : 0;
+    const char *const *names;
+    size_t nm = model->metric_names(base->place, &names), arms = S_n_arms(a, pr);
+    double table = ps_memory_series_bytes(arms, (size_t)a->reps, (size_t)base->scen.run.weeks, nm);
+    char what[320], s1[32], s2[32];
+    snprintf(what, sizeof what,
+             "a replication of %ld citizens (%s) and the table of %zu arms x %d "
+             "replications x %d weeks x %zu metrics (%s)",
+             run_pop, ps_memory_size(state, s1, sizeof s1), arms, a->reps,
+             base->scen.run.weeks + 1, nm, ps_memory_size(table, s2, sizeof s2));
+    return ps_memory_check(state + table, what, a->force_memory, d) ? -1 : 0;
+}
+
 int dx_command(int argc, char **argv, const ps_model_type *model, const char *version)
 {
     S_args a;
@@ -406,7 +446,7 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     dx_lever *levers = NULL;
     ps_compare_data data;
     memset(&data, 0, sizeof data);
-    int rc = 0;
+    int rc = 0, prepared = 0;
     char out[1024];
     if (ps_loaded_open(&base, model, a.scenario, NULL, (const char *const *)a.sets, a.n_sets,
                        &d) != 0)
@@ -429,7 +469,9 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
         b = b ? b + 1 : a.scenario;
         snprintf(out, sizeof out, "results/diagnose_%.*s", (int)strcspn(b, "."), b);
     }
+    if (S_memory_guard(&a, model, &base, &pr, &d) != 0) goto fail;
     if (ps_output_prepare_dir(out, a.overwrite, &d) != 0) goto fail;
+    prepared = 1;
 
     /* the leverage runs: the user's overrides, then the diagnosis's own */
     long pop = model->population(base.place);
@@ -439,16 +481,15 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     char reps_set[48], pop_set[48], ref_set[64];
     snprintf(reps_set, sizeof reps_set, "run.replications=%d", a.reps);
     common[n_common++] = reps_set;
-    long run_pop = pop;
-    if (!a.user_population && pop > S_DEFAULT_POPULATION) {
-        run_pop = S_DEFAULT_POPULATION;
+    long run_pop = S_run_population(&a, pop);
+    if (run_pop != pop) {
         snprintf(pop_set, sizeof pop_set, "population.size=%ld", run_pop);
         snprintf(ref_set, sizeof ref_set, "population.capacity_reference=%ld",
                  sc_dx_capacity_reference(base.place));
         common[n_common++] = pop_set;
         common[n_common++] = ref_set;
     }
-    n_arms = 1 + 2 * SC_DX_K + (a.by_system ? (size_t)(pr.n_groups - 1) * SC_DX_K : 0);
+    n_arms = S_n_arms(&a, &pr);
     defs = calloc(n_arms, sizeof *defs);
     loaded = calloc(n_arms, sizeof *loaded);
     levers = calloc(n_arms, sizeof *levers);
@@ -507,7 +548,6 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
         for (size_t arm = 0; arm < n_arms; arm++) ps_loaded_close(&loaded[arm]);
         if (lrc != 0 || !spec) {
             ps_progress_finish(&prog);
-            fprintf(stderr, "placesim: the diagnosis did not finish; %s holds no result\n", out);
             goto fail;
         }
         ps_progress_update(&prog, (size_t)r + 1);
@@ -535,6 +575,17 @@ fail:
     if (d.count > 1)
         fprintf(stderr, "placesim: %s: %d problems\n", d.entries[0].file, d.count);
     rc = d.status ? d.status : PS_ERR_INPUT;
+    if (prepared) {
+        /* nothing that looks finished stays: what was committed goes, and
+         * the manifest says the diagnosis did not finish */
+        ps_diag scratch;
+        ps_diag_init(&scratch);
+        ps_output_discard(out);
+        dx_write_failed_manifest(out, a.scenario, a.survey, version, &scratch);
+        char what[300];
+        ps_output_describe(out, what, sizeof what);
+        fprintf(stderr, "placesim: the diagnosis did not finish; %s %s\n", out, what);
+    }
 done:
     free(data.rows);
     free(levers);

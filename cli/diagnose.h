@@ -66,6 +66,10 @@ int dx_write_profile(const char *dir, const sc_dx_profile *pr, ps_diag *d);
 int dx_write_leverage(const char *dir, const dx_result *res, ps_diag *d);
 int dx_write_manifest(const char *dir, const dx_result *res, unsigned long long scenario_hash,
                       const char *version, size_t n_arms, int threads, ps_diag *d);
+/* The manifest of a diagnosis that failed after its directory was
+ * prepared: what was asked, "finished": false and no files. */
+int dx_write_failed_manifest(const char *dir, const char *scenario, const char *survey,
+                             const char *version, ps_diag *d);
 
 /* Writes report.html into dir atomically. Returns 0 or -1 (d filled). */
 int dx_write_report(const char *dir, const dx_result *res, ps_diag *d);

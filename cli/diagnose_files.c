@@ -112,17 +112,6 @@ int dx_write_leverage(const char *dir, const dx_result *res, ps_diag *d)
     return ps_outfile_commit(&f, d);
 }
 
-static void S_json_string(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
-        else if (c < 32) fprintf(fp, "\\u%04x", c);
-        else fputc(c, fp);
-    }
-    fputc('"', fp);
-}
 
 /* What was run, for the record (the timings differ between runs; the CSV
  * files do not). */
@@ -133,13 +122,13 @@ int dx_write_manifest(const char *dir, const dx_result *res, unsigned long long 
     if (ps_outfile_open(&f, dir, "manifest.json", d) != 0) return -1;
     FILE *fp = f.fp;
     fputs("{\n  \"program\": \"placesim diagnose\",\n  \"version\": ", fp);
-    S_json_string(fp, version);
+    ps_write_json_string(fp, version);
     fputs(",\n  \"scenario\": ", fp);
-    S_json_string(fp, res->scenario);
+    ps_write_json_string(fp, res->scenario);
     fprintf(fp, ",\n  \"scenario_hash\": \"fnv1a64:%016llx\"",
             scenario_hash);
     fputs(",\n  \"survey\": ", fp);
-    if (res->survey) S_json_string(fp, res->survey);
+    if (res->survey) ps_write_json_string(fp, res->survey);
     else fputs("null", fp);
     fprintf(fp, ",\n  \"seed\": %llu,\n  \"replications\": %d,\n  \"arms\": %zu", res->seed,
             res->reps, n_arms);
@@ -149,6 +138,27 @@ int dx_write_manifest(const char *dir, const dx_result *res, unsigned long long 
     fprintf(fp, ",\n  \"step\": %.10g", res->step);
     fprintf(fp, ",\n  \"threads\": %d,\n  \"wall_seconds\": %.3f", threads,
             res->seconds);
-    fputs(",\n  \"files\": [\"report.html\", \"profile.csv\", \"leverage.csv\"]\n}\n", fp);
+    fputs(",\n  \"finished\": true", fp);
+    ps_outfile_write_files(&f);
+    fputs("\n}\n", fp);
+    return ps_outfile_commit(&f, d);
+}
+
+int dx_write_failed_manifest(const char *dir, const char *scenario, const char *survey,
+                             const char *version, ps_diag *d)
+{
+    ps_outfile f;
+    if (ps_outfile_open(&f, dir, "manifest.json", d) != 0) return -1;
+    FILE *fp = f.fp;
+    fputs("{\n  \"program\": \"placesim diagnose\",\n  \"version\": ", fp);
+    ps_write_json_string(fp, version);
+    fputs(",\n  \"scenario\": ", fp);
+    ps_write_json_string(fp, scenario);
+    fputs(",\n  \"survey\": ", fp);
+    if (survey) ps_write_json_string(fp, survey);
+    else fputs("null", fp);
+    fputs(",\n  \"finished\": false", fp);
+    ps_outfile_write_files(&f);
+    fputs("\n}\n", fp);
     return ps_outfile_commit(&f, d);
 }

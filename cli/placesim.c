@@ -15,6 +15,7 @@
 #include "loaded_scenario.h"
 #include "memory_guard.h"
 #include "model.h"
+#include "output.h"
 #include "policy.h"
 #include "ranks.h"
 #include "snapshot.h"
@@ -48,9 +49,15 @@ static void S_usage_main(FILE *fp)
           "  --help             this text\n"
           "  --version          the version\n"
           "\n"
-          "Exit status: 0 success, 2 bad input, 3 file error, 4 out of memory,\n"
-          "5 numeric failure in the model, 6 stopped by SIGINT or SIGTERM (no result\n"
-          "file is left that looks complete), 7 some runs of a sweep failed.\n",
+          "Exit status: 0 success, 2 bad input, 3 file error (or the output directory\n"
+          "is being written by another placesim), 4 out of memory (or refused by the\n"
+          "memory guard), 5 numeric failure in the model, 6 stopped by SIGINT or\n"
+          "SIGTERM (no result file is left that looks complete), 7 some runs of a\n"
+          "sweep failed.\n"
+          "\n"
+          "environment:\n"
+          "  PLACESIM_MAX_INPUT_BYTES  the largest input file read (default 16M)\n"
+          "  PLACESIM_MEMORY_LIMIT     the memory the guard allows (default: MemAvailable)\n",
           fp);
 }
 
@@ -411,17 +418,34 @@ static int S_snapshots_open(const S_args *a, const ps_loaded *arm, ps_snapshot *
     return 0;
 }
 
-/* Refuses, before allocating, a run whose state would not fit in the
- * memory available (unless --force-memory). Returns 0 to go on. */
-static int S_memory_guard(const S_args *a, const void *place, int arms)
+/* Refuses, before allocating, a run whose state and series would not fit
+ * in the memory available (unless --force-memory): one replication's state
+ * is alive at a time, but the rows of every replication (of every arm, for
+ * compare) are kept to the end for summary.csv and the report. Returns 0
+ * to go on. */
+static int S_memory_guard(const S_args *a, const ps_loaded *l, int arms)
 {
-    if (!S_model->state_bytes) return 0;
-    double need = (double)S_model->state_bytes(place) * (arms > 1 ? 1.05 : 1.0);
-    char what[96];
-    snprintf(what, sizeof what, "a replication of %ld citizens", S_model->population(place));
+    const ps_run_settings *run = &l->scen.run;
+    /* a warm state is held twice while it is written to the cache or
+     * branched into the arms: the state and its bytes */
+    double state = S_model->state_bytes ? 2.05 * (double)S_model->state_bytes(l->place) : 0;
+    int reps = run->replications;
+    if (a->precision > 0) reps = a->max_reps > reps ? (int)a->max_reps : (reps > 64 ? reps : 64);
+    const char *const *names;
+    size_t nm = S_model->metric_names(l->place, &names);
+    double series = ps_memory_series_bytes((size_t)arms, (size_t)reps, (size_t)run->weeks, nm);
+    if (arms == 1) /* and the summary weeks of every replication */
+        series += (double)run->replications * run->n_summary_weeks * (double)nm * sizeof(double);
+    char what[320], s1[32], s2[32];
+    snprintf(what, sizeof what,
+             "a replication of %ld citizens, held twice (%s), and the series of %d arm%s x %d "
+             "replications x %d weeks x %zu metrics (%s)",
+             S_model->population(l->place), ps_memory_size(state, s1, sizeof s1), arms,
+             arms == 1 ? "" : "s", reps, run->weeks + 1, nm,
+             ps_memory_size(series, s2, sizeof s2));
     ps_diag d;
     ps_diag_init(&d);
-    int rc = ps_memory_check(need, what, a->force_memory, &d);
+    int rc = ps_memory_check(state + series, what, a->force_memory, &d);
     if (rc) cli_print_diag(&d);
     return rc;
 }
@@ -548,7 +572,7 @@ static int S_cmd_run(int argc, char **argv)
         rc = cli_exit_code(&d);
         goto done;
     }
-    if ((rc = S_memory_guard(&a, arm.place, 1)) != 0) goto done;
+    if ((rc = S_memory_guard(&a, &arm, 1)) != 0) goto done;
     if (a.snapshot_path && a.from_path) {
         fprintf(stderr, "placesim: use either --snapshot-at or --from, not both\n");
         rc = 2;
@@ -592,8 +616,10 @@ static int S_cmd_run(int argc, char **argv)
     }
     if (snap_io.from) ps_snapshot_finish(&snap_from, &d);
     if (rc) {
+        char what[300];
         cli_print_diag(&d);
-        fprintf(stderr, "placesim: the run did not finish; %s holds no complete result\n", out);
+        ps_output_describe(out, what, sizeof what);
+        fprintf(stderr, "placesim: the run did not finish; %s %s\n", out, what);
     } else {
         S_print_headline(out);
         S_print_steady(&res.steady, arm.place);
@@ -695,7 +721,7 @@ static int S_cmd_compare(int argc, char **argv)
         rc = cli_exit_code(&d);
         goto done;
     }
-    if ((rc = S_memory_guard(&a, arms[0].place, 2)) != 0) goto done;
+    if ((rc = S_memory_guard(&a, &arms[0], 2)) != 0) goto done;
     if (a.snapshot_path) {
         fprintf(stderr, "placesim: compare takes --from FILE; make the snapshot with "
                         "'placesim run SCENARIO --snapshot-at WEEK FILE'\n");
@@ -728,9 +754,10 @@ static int S_cmd_compare(int argc, char **argv)
     rc = ps_compare_run(S_model, spec, 2, &opt, &res, &d);
     if (snap_io.from) ps_snapshot_finish(&snap_from, &d);
     if (rc) {
+        char what[300];
         cli_print_diag(&d);
-        fprintf(stderr, "placesim: the comparison did not finish; %s holds no complete result\n",
-                out);
+        ps_output_describe(out, what, sizeof what);
+        fprintf(stderr, "placesim: the comparison did not finish; %s %s\n", out, what);
     } else {
         S_print_compare(out);
         if (a.precision > 0)
@@ -804,19 +831,28 @@ int main(int argc, char **argv)
         return 0;
     }
     ps_interrupt_install();
-    if (strcmp(cmd, "run") == 0) return S_cmd_run(argc - 1, argv + 1);
-    if (strcmp(cmd, "compare") == 0) return S_cmd_compare(argc - 1, argv + 1);
-    if (strcmp(cmd, "diagnose") == 0) return dx_command(argc - 1, argv + 1, S_model, PLACESIM_VERSION);
-    if (strcmp(cmd, "validate") == 0) return S_cmd_validate(argc - 1, argv + 1);
-    if (strcmp(cmd, "params") == 0) return S_cmd_params(argc - 1, argv + 1);
-    if (strcmp(cmd, "sweep") == 0) {
+    int rc;
+    if (strcmp(cmd, "run") == 0) {
+        rc = S_cmd_run(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "compare") == 0) {
+        rc = S_cmd_compare(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "diagnose") == 0) {
+        rc = dx_command(argc - 1, argv + 1, S_model, PLACESIM_VERSION);
+    } else if (strcmp(cmd, "validate") == 0) {
+        rc = S_cmd_validate(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "params") == 0) {
+        rc = S_cmd_params(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "sweep") == 0) {
         /* only a sweep spreads over MPI ranks (when started by mpirun) */
         ps_ranks_init(&argc, &argv);
-        int rc = cli_cmd_sweep(argc - 1, argv + 1);
+        rc = cli_cmd_sweep(argc - 1, argv + 1);
         ps_ranks_finalize();
-        return rc;
+    } else {
+        fprintf(stderr, "placesim: unknown command '%s'\n\n", cmd);
+        S_usage_main(stderr);
+        rc = 2;
     }
-    fprintf(stderr, "placesim: unknown command '%s'\n\n", cmd);
-    S_usage_main(stderr);
-    return 2;
+    /* the output directory's lock is held until the command has ended */
+    ps_output_release_all();
+    return rc;
 }

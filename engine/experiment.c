@@ -451,17 +451,7 @@ static void S_write_costs(FILE *fp, const ps_model_type *type, const void *place
     free(y);
 }
 
-static void S_json_string(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(fp, "\\%c", ch);
-        else if (ch < 0x20) fprintf(fp, "\\u%04x", ch);
-        else fputc(ch, fp);
-    }
-    fputc('"', fp);
-}
+static void S_json_string(FILE *fp, const char *s) { ps_write_json_string(fp, s); }
 
 static int S_write_manifest(const char *dir, const ps_arm *arms, size_t n_arms,
                             const ps_run_options *opt, const ps_run_result *res, int finished,
@@ -485,9 +475,7 @@ static int S_write_manifest(const char *dir, const ps_arm *arms, size_t n_arms,
     }
     fprintf(fp, "],\n  \"seed\": %llu,\n  \"replications\": %d,\n  \"weeks\": %d,\n"
                 "  \"warmup\": %d,\n  \"threads\": %d,\n  \"wall_seconds\": %.3f,\n"
-                "  \"citizen_weeks_per_second\": %.0f,\n  \"finished\": %s,\n"
-                "  \"files\": [\"series.csv\", \"compare.csv\", \"resilience.csv\", "
-                "\"resilience_summary.csv\", \"costs.csv\", \"report.html\"]",
+                "  \"citizen_weeks_per_second\": %.0f,\n  \"finished\": %s",
             (unsigned long long)s0->run.seed, s0->run.replications, s0->run.weeks,
             s0->run.warmup, opt->threads, res->wall_seconds, res->citizen_weeks_per_second,
             finished ? "true" : "false");
@@ -509,6 +497,7 @@ static int S_write_manifest(const char *dir, const ps_arm *arms, size_t n_arms,
         fputs(",\n  \"steady_state\": ", fp);
         ps_steady_write_json(fp, &res->steady, metric_names);
     }
+    ps_outfile_write_files(&f);
     fputs("\n}\n", fp);
     return ps_outfile_commit(&f, d);
 }
@@ -596,6 +585,7 @@ done:
     if (rc) {
         ps_diag scratch;
         ps_diag_init(&scratch);
+        ps_output_discard(opt->out_dir);
         S_write_manifest(opt->out_dir, arms, n_arms, opt, result, 0, c.metric_names, &scratch);
     }
     ps_compare_data_free(&c);

@@ -16,8 +16,9 @@ int ps_policy_open(ps_policy *p, const char *path, ps_diag *d)
     const config_setting_t *root = config_root_setting(&p->cfg);
     int before = d->count;
     ps_cfg_check_keys(root, keys, 4, d);
-    ps_cfg_string(root, "name", 0, path, &p->name, d);
-    ps_cfg_string(root, "description", 0, "", &p->description, d);
+    /* the name is the policy arm's in every file compare writes */
+    ps_cfg_text(root, "name", 0, path, PS_TEXT_FREE, &p->name, d);
+    ps_cfg_text(root, "description", 0, "", PS_TEXT_FREE, &p->description, d);
     ps_cfg_sets(config_setting_get_member(root, "set"), &p->sets, &p->n_sets, d);
     p->timeline = config_setting_get_member(root, "timeline");
     if (!p->n_sets && !p->timeline && d->count == before)

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input.h"
 #include "nearest.h"
+#include "text.h"
 
 uint64_t ps_fnv1a64(uint64_t h, const void *data, size_t n)
 {
@@ -252,6 +254,20 @@ int ps_cfg_string(const config_setting_t *grp, const char *name, int required,
     }
     *out = config_setting_get_string(s);
     return 1;
+}
+
+int ps_cfg_text(const config_setting_t *grp, const char *name, int required, const char *def,
+                int kind, const char **out, ps_diag *d)
+{
+    int got = ps_cfg_string(grp, name, required, def, out, d);
+    if (got <= 0) return got;
+    char why[160], shown[64];
+    const char *problem = kind == PS_TEXT_LABEL ? ps_label_problem(*out, why, sizeof why)
+                                                : ps_text_problem(*out, why, sizeof why);
+    if (!problem) return 1;
+    ps_text_shown(*out, shown, sizeof shown);
+    ps_cfg_error(config_setting_get_member(grp, name), d, "'%s' %s", shown, problem);
+    return -1;
 }
 
 /* ps_nearest accepts up to two edits even for a one-letter name, which
@@ -633,34 +649,61 @@ static void S_read_model_group(const config_setting_t *g, const char *prefix,
  * bits (4294969296 reads as 2000). Both checks need the raw text, so the
  * file is read once, hashed, and scanned. */
 
-static char *S_slurp(const char *path, size_t *len)
+/* Refuses a string longer than PS_INPUT_MAX_STRING bytes (adjacent
+ * literals joined, as libconfig joins them), at the line where it starts:
+ * libconfig's scanner takes time quadratic in a string's length, so a
+ * 10 MB string would keep it busy for minutes. Walks comments and strings
+ * as the scanner does. Returns 0 or -1 (one problem, in d). */
+static int S_check_strings(const char *t, size_t len, const char *file, ps_diag *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 65536, n = 0, got;
-    char *buf = malloc(cap + 1);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n < cap) continue;
-        char *bigger = realloc(buf, 2 * cap + 1);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
+    const char *p = t, *end = t + len;
+    int line = 1, in_run = 0, run_line = 0;
+    size_t run = 0;
+    while (p < end) {
+        char c = *p;
+        /* white space and comments keep adjacent strings joined */
+        if (c == '\n') {
+            line++;
+            p++;
+            continue;
         }
-        buf = bigger;
-        cap *= 2;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+            p++;
+            continue;
+        }
+        if (c == '#' || (c == '/' && p + 1 < end && p[1] == '/')) {
+            while (p < end && *p != '\n') p++;
+            continue;
+        }
+        if (c == '/' && p + 1 < end && p[1] == '*') {
+            for (p += 2; p < end && !(*p == '*' && p + 1 < end && p[1] == '/'); p++)
+                if (*p == '\n') line++;
+            p = p < end ? p + 2 : end;
+            continue;
+        }
+        if (c == '"') {
+            if (!in_run) {
+                in_run = 1;
+                run = 0;
+                run_line = line;
+            }
+            for (p++; p < end && *p != '"'; p++, run++) {
+                if (*p == '\\' && p + 1 < end) p++;
+                if (*p == '\n') line++;
+            }
+            if (p < end) p++;
+            continue;
+        }
+        p++;
+        /* the string (and any joined to it) has ended */
+        if (in_run && run > PS_INPUT_MAX_STRING) break;
+        in_run = 0;
     }
-    int err = !buf ? ENOMEM : !ferror(f) ? 0 : errno ? errno : EIO;
-    fclose(f);
-    if (err) {
-        free(buf);
-        errno = err;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    if (!in_run || run <= PS_INPUT_MAX_STRING) return 0;
+    ps_diag_add(d, PS_ERR_INPUT, file, run_line, "",
+                "a string of %zu bytes starts here; a string may have at most %d bytes "
+                "(adjacent strings count as one)", run, PS_INPUT_MAX_STRING);
+    return -1;
 }
 
 typedef void (*S_int_fn)(void *ctx, int line, const char *lit, size_t len);
@@ -886,6 +929,12 @@ static void S_syntax_error(const char *file, int line, const char *what,
 
 int ps_cfg_read_file(config_t *cfg, const char *path, const char *what, ps_diag *d)
 {
+    size_t len = 0;
+    char *bytes = ps_input_read(path, what, &len, d);
+    if (!bytes) return -1;
+    int bad = S_check_strings(bytes, len, path, d);
+    free(bytes);
+    if (bad) return -1;
     if (config_read_file(cfg, path) == CONFIG_TRUE) return 0;
     const char *f = config_error_file(cfg);
     if (config_error_type(cfg) == CONFIG_ERR_FILE_IO) {
@@ -927,10 +976,10 @@ int ps_cfg_sets(const config_setting_t *set, const char ***sets, size_t *n, ps_d
 static int S_read(ps_scenario *s, const char *path, ps_diag *d)
 {
     size_t len = 0;
-    char *text = S_slurp(path, &len);
-    if (!text) {
-        ps_diag_add(d, errno == ENOMEM ? PS_ERR_MEMORY : PS_ERR_IO, path, 0, "",
-                    "cannot read the file: %s", strerror(errno));
+    char *text = ps_input_read(path, "file", &len, d);
+    if (!text) return -1;
+    if (S_check_strings(text, len, path, d) != 0) {
+        free(text);
         return -1;
     }
     s->content_hash = ps_fnv1a64(PS_FNV_OFFSET, text, len);

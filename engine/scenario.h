@@ -75,6 +75,16 @@ int ps_cfg_bool(const config_setting_t *grp, const char *name, int required,
                 int def, int *out, ps_diag *d);
 int ps_cfg_string(const config_setting_t *grp, const char *name, int required,
                   const char *def, const char **out, ps_diag *d);
+/* As ps_cfg_string, for text that reaches the outputs: a label
+ * (PS_TEXT_LABEL: an id or name that goes into CSV headers and fields as it
+ * is, so no comma or double quote) or free text (PS_TEXT_FREE: quoted where
+ * it reaches a CSV file); neither may hold a control character or invalid
+ * UTF-8. A problem is reported at the setting and returns -1 (*out is set
+ * all the same, so later checks can name it). */
+#define PS_TEXT_FREE 0
+#define PS_TEXT_LABEL 1
+int ps_cfg_text(const config_setting_t *grp, const char *name, int required, const char *def,
+                int kind, const char **out, ps_diag *d);
 /* A number that is an element of an array or list. */
 int ps_cfg_elem_double(const config_setting_t *elem, double min, double max,
                        double *out, ps_diag *d);

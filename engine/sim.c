@@ -399,17 +399,7 @@ static void S_write_summary(FILE *fp, const ps_run_settings *run, size_t nm,
     free(v);
 }
 
-static void S_json_string(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
-        else if (c < 0x20) fprintf(fp, "\\u%04x", c);
-        else fputc(c, fp);
-    }
-    fputc('"', fp);
-}
+static void S_json_string(FILE *fp, const char *s) { ps_write_json_string(fp, s); }
 
 static int S_write_manifest(const char *dir, const ps_model_type *type, const void *place,
                             const ps_scenario *scen, const ps_run_options *opt, long population,
@@ -448,9 +438,9 @@ static int S_write_manifest(const char *dir, const ps_model_type *type, const vo
         ps_steady_write_json(fp, &res->steady, names);
     }
     fprintf(fp, ",\n  \"finished\": %s", finished ? "true" : "false");
-    fputs(",\n  \"files\": [\"series.csv\", \"summary.csv\", \"report.html\"", fp);
-    if (annual) fputs(", \"annual.csv\"", fp);
-    fputs("]\n}\n", fp);
+    (void)annual; /* the list is of the files actually committed */
+    ps_outfile_write_files(&f);
+    fputs("\n}\n", fp);
     return ps_outfile_commit(&f, d);
 }
 
@@ -593,6 +583,7 @@ done:
     if (rc) {
         ps_diag scratch;
         ps_diag_init(&scratch);
+        ps_output_discard(opt->out_dir);
         S_write_manifest(opt->out_dir, type, place, scen, opt, population, result, 0,
                          na > 0, &scratch);
     }

@@ -4,12 +4,17 @@
  * beyond its keys, so a resumed run is byte-identical to the uninterrupted
  * one.
  *
- * File layout: a text header line, a binary header (ps_snapshot_header),
- * a table of offsets (one per replication), then per replication: the
- * metric rows of weeks 0..week, the annual rows of the years already
- * complete, the levels and ramp speeds of the timeline, and the model's
- * own blob. A snapshot from another version, model, scenario file, seed,
- * population or run length is refused with the reason. */
+ * File layout: a text header line (PS_SNAPSHOT_MAGIC), a binary header
+ * (ps_snapshot_header), three tables with one entry per replication (the
+ * offset of its blob, its length in bytes, its FNV-1a 64 checksum), the
+ * FNV-1a 64 of everything before it, then per replication: the metric rows
+ * of weeks 0..week, the annual rows of the years already complete, the
+ * levels and ramp speeds of the timeline, and the model's own blob.
+ *
+ * ps_snapshot_open checks the header's checksum and then every
+ * replication's, so a damaged snapshot is refused, naming the part and its
+ * bytes, before anything runs; one from another version, model, scenario
+ * file, seed, population or run length is refused with the reason. */
 #ifndef PS_SNAPSHOT_H
 #define PS_SNAPSHOT_H
 
@@ -18,7 +23,8 @@
 
 #include "ps_error.h"
 
-#define PS_SNAPSHOT_MAGIC "placesim snapshot 1\n"
+/* Version 2 added the lengths and checksums. */
+#define PS_SNAPSHOT_MAGIC "placesim snapshot 2\n"
 
 typedef struct ps_snapshot_header {
     char version[32];
@@ -36,6 +42,9 @@ typedef struct ps_snapshot {
     char path[1024], tmp_path[1040];
     ps_snapshot_header h;
     int64_t *offsets; /* per replication */
+    int64_t *lengths; /* per replication: its blob's bytes */
+    uint64_t *sums;   /* per replication: its blob's FNV-1a 64 */
+    int open_rep;     /* writing: the replication whose blob is being written, or -1 */
 } ps_snapshot;
 
 /* Starts writing path (under a temporary name until ps_snapshot_finish). */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "loaded_scenario.h"
 #include "nearest.h"
 #include "scenario_select.h"
@@ -186,6 +187,7 @@ out:
  * of values per point (in the factors' own units). */
 static int S_matrix(ps_sweep *sw, ps_diag *d)
 {
+    if (ps_input_check(sw->matrix, "design matrix", d) != 0) return -1;
     FILE *fp = fopen(sw->matrix, "r");
     if (!fp) {
         ps_diag_add(d, PS_ERR_IO, sw->matrix, 0, "", "cannot read the design matrix: %s",

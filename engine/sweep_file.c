@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nearest.h"
@@ -60,7 +61,7 @@ static void S_read_factor(ps_sweep_factor *f, const config_setting_t *g, int mat
 {
     f->where = g;
     ps_cfg_check_keys(g, S_factor_keys, S_COUNT(S_factor_keys), d);
-    ps_cfg_string(g, "name", 1, NULL, &f->name, d);
+    ps_cfg_text(g, "name", 1, NULL, PS_TEXT_FREE, &f->name, d);
     ps_cfg_string(g, "path", 1, NULL, &f->path, d);
     int op = S_choice(g, "op", ps_sweep_op_names, S_COUNT(ps_sweep_op_names), PS_FACTOR_SET, d);
     f->op = op < 0 ? PS_FACTOR_SET : op;
@@ -181,7 +182,7 @@ static void S_read_metrics(ps_sweep *sw, const config_setting_t *list, ps_diag *
             ps_cfg_error(config_setting_get_member(g, "to"), d, "must not be before 'from' (%d)",
                          m->from);
         const char *label = NULL;
-        ps_cfg_string(g, "name", 0, NULL, &label, d);
+        ps_cfg_text(g, "name", 0, NULL, PS_TEXT_FREE, &label, d);
         if (label) snprintf(m->column, sizeof m->column, "%s", label);
         else if (!m->metric) m->column[0] = '\0';
         else if (m->from < 0) snprintf(m->column, sizeof m->column, "%s", m->metric);
@@ -205,14 +206,21 @@ int ps_sweep_open(ps_sweep *sw, const char *path, ps_diag *d)
     const config_setting_t *root = config_root_setting(&sw->cfg);
     int before = d->count;
     ps_cfg_check_keys(root, S_keys, S_COUNT(S_keys), d);
-    ps_cfg_string(root, "name", 0, path, &sw->name, d);
+    ps_cfg_text(root, "name", 0, path, PS_TEXT_FREE, &sw->name, d);
     const char *scen;
     if (ps_cfg_string(root, "scenario", 1, NULL, &scen, d) > 0) {
         S_relative_to(path, scen, sw->scenario, sizeof sw->scenario);
-        if (access(sw->scenario, R_OK) != 0)
-            ps_cfg_error(config_setting_get_member(root, "scenario"), d,
-                         "cannot read '%s' (a path relative to the sweep file): %s", sw->scenario,
-                         strerror(errno));
+        /* a missing scenario and one that is no file are the same mistake
+         * in the sweep file, reported the same way (exit status 2) */
+        struct stat st;
+        const config_setting_t *where = config_setting_get_member(root, "scenario");
+        if (stat(sw->scenario, &st) != 0 || access(sw->scenario, R_OK) != 0)
+            ps_cfg_error(where, d, "cannot read '%s' (a path relative to the sweep file): %s",
+                         sw->scenario, strerror(errno));
+        else if (!S_ISREG(st.st_mode))
+            ps_cfg_error(where, d,
+                         "cannot read '%s' (a path relative to the sweep file): it is %s",
+                         sw->scenario, S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
     }
 
     ps_cfg_sets(config_setting_get_member(root, "set"), &sw->sets, &sw->n_sets, d);

@@ -10,6 +10,10 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "scenario.h"
+
+/* The column every row ends with. */
+#define S_SUM_COLUMN "checksum"
 
 /* Fields of one CSV line (quotes respected), or 0 for an unbalanced quote. */
 static size_t S_fields(const char *line)
@@ -35,6 +39,34 @@ static int S_write_all(int fd, const char *text, size_t len)
         len -= (size_t)w;
     }
     return 0;
+}
+
+/* The row's checksum: FNV-1a 64 of its text before the comma that precedes
+ * the checksum, as 16 hex digits. */
+static void S_row_sum(const char *text, size_t len, char out[17])
+{
+    snprintf(out, 17, "%016llx",
+             (unsigned long long)ps_fnv1a64(PS_FNV_OFFSET, text, len));
+}
+
+/* Whether line (with its newline) ends in the checksum of what precedes
+ * it. */
+static int S_sum_holds(const char *line)
+{
+    const char *comma = strrchr(line, ',');
+    if (!comma) return 0;
+    size_t n = strcspn(comma + 1, "\n");
+    char want[17];
+    S_row_sum(line, (size_t)(comma - line), want);
+    return n == 16 && strncmp(comma + 1, want, 16) == 0;
+}
+
+/* The first line of a journal file: the caller's columns and the checksum. */
+static int S_is_header(const ps_journal *j, const char *line, size_t len)
+{
+    size_t hl = strlen(j->header), sl = strlen("," S_SUM_COLUMN);
+    return len == hl + sl + 1 && strncmp(line, j->header, hl) == 0 &&
+           strncmp(line + hl, "," S_SUM_COLUMN, sl) == 0 && line[len - 1] == '\n';
 }
 
 /* Syncs a directory, so a rename in it survives a crash. */
@@ -66,11 +98,11 @@ static int S_load(ps_journal *j, const char *path, int own, ps_diag *d)
         lineno++;
         if (line[len - 1] != '\n') break; /* torn by a crash: dropped */
         if (lineno == 1) {
-            size_t hl = strlen(j->header);
-            if ((size_t)len != hl + 1 || strncmp(line, j->header, hl) != 0) {
+            if (!S_is_header(j, line, (size_t)len)) {
                 ps_diag_add(d, PS_ERR_INPUT, path, 1, "",
                             "the columns are not this sweep's; resume with the sweep file "
-                            "that started it, or choose another --out");
+                            "that started it (and the placesim that started it), or choose "
+                            "another --out");
                 break;
             }
             good_end = ftell(fp);
@@ -82,6 +114,19 @@ static int S_load(ps_journal *j, const char *path, int own, ps_diag *d)
             point != run / j->replications || rep != run % j->replications) {
             ps_diag_add(d, PS_ERR_INPUT, path, lineno, "",
                         "not a row of this sweep (a damaged or foreign file)");
+            break;
+        }
+        if (!S_sum_holds(line)) {
+            ps_diag_add(d, PS_ERR_INPUT, path, lineno, "",
+                        "run %lu: the row does not agree with its checksum (a damaged row); "
+                        "delete the line to run it again", run);
+            break;
+        }
+        char why[300];
+        if (j->check && j->check(j->check_ctx, run, line, why, sizeof why) != 0) {
+            ps_diag_add(d, PS_ERR_INPUT, path, lineno, "",
+                        "run %lu: %s: not a row of this sweep; delete the line to run it again",
+                        run, why);
             break;
         }
         if (j->rows[run]) {
@@ -139,9 +184,11 @@ static int S_load_all(ps_journal *j, ps_diag *d)
 static int S_create(const char *path, const char *header, ps_diag *d)
 {
     char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.partial", path);
+    static const char tail[] = "," S_SUM_COLUMN "\n";
+    ps_output_tmp_path(tmp, sizeof tmp, path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0 || S_write_all(fd, header, strlen(header)) != 0 || S_write_all(fd, "\n", 1) ||
+    if (fd < 0 || S_write_all(fd, header, strlen(header)) != 0 ||
+        S_write_all(fd, tail, sizeof tail - 1) != 0 ||
         fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
         ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot write: %s", strerror(errno));
         if (fd >= 0) unlink(tmp);
@@ -151,7 +198,8 @@ static int S_create(const char *path, const char *header, ps_diag *d)
 }
 
 int ps_journal_open(ps_journal *j, const char *dir, int rank, const char *header,
-                    size_t n_runs, size_t replications, int resume, ps_diag *d)
+                    size_t n_runs, size_t replications, int resume, ps_journal_check check,
+                    void *check_ctx, ps_diag *d)
 {
     memset(j, 0, sizeof *j);
     j->fd = -1;
@@ -159,7 +207,9 @@ int ps_journal_open(ps_journal *j, const char *dir, int rank, const char *header
     if (rank == 0) snprintf(j->path, sizeof j->path, "%s/runs.csv", dir);
     else snprintf(j->path, sizeof j->path, "%s/runs-rank-%d.csv", dir, rank);
     j->header = header;
-    j->n_fields = S_fields(header);
+    j->n_fields = S_fields(header) + 1;
+    j->check = check;
+    j->check_ctx = check_ctx;
     j->n_runs = n_runs;
     j->replications = replications;
     j->rows = calloc(n_runs ? n_runs : 1, sizeof *j->rows);
@@ -193,20 +243,32 @@ int ps_journal_open(ps_journal *j, const char *dir, int rank, const char *header
 
 int ps_journal_reload(ps_journal *j, ps_diag *d) { return S_load_all(j, d); }
 
-int ps_journal_append(ps_journal *j, size_t run, const char *row, ps_diag *d)
+int ps_journal_append(ps_journal *j, size_t run, const char *text, ps_diag *d)
 {
-    if (S_write_all(j->fd, row, strlen(row)) != 0 || fsync(j->fd) != 0) {
+    /* the row as written: the text, then its checksum */
+    size_t len = strcspn(text, "\n");
+    char *row = malloc(len + 19);
+    if (!row) {
+        ps_diag_add(d, PS_ERR_MEMORY, j->path, 0, "", "out of memory");
+        return -1;
+    }
+    memcpy(row, text, len);
+    row[len] = ',';
+    S_row_sum(text, len, row + len + 1);
+    row[len + 17] = '\n';
+    row[len + 18] = '\0';
+    if (S_write_all(j->fd, row, len + 18) != 0 || fsync(j->fd) != 0) {
+        int err = errno;
+        free(row);
         ps_diag_add(d, PS_ERR_IO, j->path, 0, "", "cannot append a finished run: %s",
-                    strerror(errno));
+                    strerror(err));
         return -1;
     }
     if (!j->rows[run]) {
-        j->rows[run] = strdup(row);
-        if (!j->rows[run]) {
-            ps_diag_add(d, PS_ERR_MEMORY, j->path, 0, "", "out of memory");
-            return -1;
-        }
+        j->rows[run] = row;
         j->done++;
+    } else {
+        free(row);
     }
     return 0;
 }
@@ -237,7 +299,7 @@ int ps_journal_finish(ps_journal *j, ps_diag *d)
         }
     ps_outfile f;
     if (ps_outfile_open(&f, j->dir, "runs.csv", d) != 0) return -1;
-    fprintf(f.fp, "%s\n", j->header);
+    fprintf(f.fp, "%s," S_SUM_COLUMN "\n", j->header);
     for (size_t r = 0; r < j->n_runs; r++) fputs(j->rows[r], f.fp);
     if (ps_outfile_commit(&f, d) != 0) return -1;
     /* the rows are all in runs.csv now: the per-rank files can go */

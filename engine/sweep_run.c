@@ -163,18 +163,75 @@ static char *S_one(const ps_sweep *sw, const ps_model_type *type, size_t run, in
     return row;
 }
 
+/* ---- a resumed row --------------------------------------------------------- */
+
+/* The range of a factor's values, for a message: "[0.1, 0.3]", "one of 1,
+ * 2, 4", or "" (a normal distribution, or a matrix, has none). */
+static void S_range(const ps_sweep *sw, const ps_sweep_factor *f, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (sw->design == PS_SWEEP_MATRIX || f->dist == PS_DIST_NORMAL) return;
+    if (f->dist != PS_DIST_DISCRETE) {
+        snprintf(buf, size, ", outside its range [%.10g, %.10g]", f->min, f->max);
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, size, ", not one of its levels");
+    for (size_t i = 0; i < f->n_levels && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%.10g", i ? ", " : " ",
+                                 f->levels[i]);
+}
+
+/* A whole row read back on --resume is this sweep's: its seed and factor
+ * values are exactly those the design gives its point (so a value outside
+ * a factor's range is refused), its status is ok or failed, and its
+ * metrics are numbers. */
+static int S_check_row(void *ctx, size_t run, const char *row, char *why, size_t size)
+{
+    const ps_sweep *sw = ctx;
+    size_t point = run / (size_t)sw->replications;
+    const char *p = row;
+    for (int f = 0; f < 3; f++) p = strchr(p, ',') + 1; /* run, point, replication: checked */
+    char want[64];
+    snprintf(want, sizeof want, "%" PRIu64 ",", ps_sweep_seed(sw, point));
+    if (strncmp(p, want, strlen(want)) != 0) {
+        snprintf(why, size, "its seed is not the design's (%.*s)", (int)strlen(want) - 1, want);
+        return -1;
+    }
+    p += strlen(want);
+    if (strncmp(p, "ok,", 3) != 0 && strncmp(p, "failed,", 7) != 0) {
+        snprintf(why, size, "its status is neither ok nor failed");
+        return -1;
+    }
+    p = strchr(p, ',') + 1;
+    for (size_t i = 0; i < sw->k; i++) {
+        const ps_sweep_factor *f = &sw->factors[i];
+        size_t n = strcspn(p, ",");
+        snprintf(want, sizeof want, "%.17g", sw->x[point * sw->k + i]);
+        if (n != strlen(want) || strncmp(p, want, n) != 0) {
+            char range[200];
+            S_range(sw, f, range, sizeof range);
+            snprintf(why, size, "factor '%.60s' is %.*s%s, where the design gives %s for point %zu",
+                     f->name, (int)(n < 40 ? n : 40), p, range, want, point);
+            return -1;
+        }
+        p += n + 1;
+    }
+    for (size_t m = 0; m < sw->n_metrics; m++) {
+        char *end;
+        errno = 0;
+        (void)strtod(p, &end);
+        if (end == p || (*end != ',' && *end != '\n')) {
+            snprintf(why, size, "metric '%.60s' is not a number", sw->metrics[m].column);
+            return -1;
+        }
+        p = end + 1;
+    }
+    return 0;
+}
+
 /* ---- the manifest --------------------------------------------------------- */
 
-static void S_json_string(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(fp, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(fp, "\\u%04x", *s);
-        else fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
+static void S_json_string(FILE *fp, const char *s) { ps_write_json_string(fp, s); }
 
 static int S_manifest(const ps_sweep *sw, const ps_sweep_options *opt, const char *dir,
                       const ps_sweep_outcome *o, ps_diag *d)
@@ -219,7 +276,9 @@ static int S_manifest(const ps_sweep *sw, const ps_sweep_options *opt, const cha
     fprintf(fp, "],\n  \"ranks\": %d,\n  \"threads\": %d,\n", o->ranks, opt->threads);
     fprintf(fp, "  \"runs_done\": %zu,\n  \"runs_failed\": %zu,\n  \"wall_seconds\": %.3f,\n",
             o->resumed + o->done_now, o->failed, o->wall_seconds);
-    fprintf(fp, "  \"finished\": %s\n}\n", o->finished ? "true" : "false");
+    fprintf(fp, "  \"finished\": %s", o->finished ? "true" : "false");
+    ps_outfile_write_files(&f);
+    fputs("\n}\n", fp);
     return ps_outfile_commit(&f, d);
 }
 
@@ -237,15 +296,25 @@ static uint64_t S_manifest_hash(const char *dir)
     return h;
 }
 
-/* Removes what an earlier sweep left in dir (with --overwrite). */
-static void S_clear_previous(const char *dir)
+/* Removes the files made from runs.csv (after a failure, nothing of them
+ * may look finished). */
+static void S_clear_results(const char *dir)
 {
-    static const char *const names[] = {"indices.csv", "report.html", "sweep.json"};
+    static const char *const names[] = {"indices.csv", "report.html"};
     char path[1200];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         unlink(path);
     }
+}
+
+/* Removes what an earlier sweep left in dir (with --overwrite). */
+static void S_clear_previous(const char *dir)
+{
+    char path[1200];
+    S_clear_results(dir);
+    snprintf(path, sizeof path, "%s/sweep.json", dir);
+    unlink(path);
     ps_journal_remove_all(dir);
 }
 
@@ -255,7 +324,9 @@ static int S_prepare_dir(const ps_sweep *sw, const ps_sweep_options *opt, int ra
     if (rank == 0) {
         if (opt->resume) {
             uint64_t h = S_manifest_hash(opt->out_dir);
-            if (h == 0) {
+            if (h != 0 && ps_output_lock(opt->out_dir, d) != 0) {
+                bad = 1;
+            } else if (h == 0) {
                 ps_diag_add(d, PS_ERR_INPUT, opt->out_dir, 0, "",
                             "--resume: no sweep was started here (no sweep.json)");
                 bad = 1;
@@ -318,6 +389,30 @@ static int S_analyse(const ps_sweep *sw, const ps_journal *j, const char *dir, i
     return rc;
 }
 
+/* Refuses, before the directory is touched, a sweep whose runs side by
+ * side and whose table would not fit in the memory available: each thread
+ * holds one run's state and its weekly rows, and the process keeps a row
+ * of text and the metrics of every run (of all ranks: rank 0 gathers them)
+ * to the end. Returns 0 or a ps_status. */
+static int S_memory_guard(const ps_sweep *sw, const ps_sweep_options *opt, int threads,
+                          ps_diag *d)
+{
+    double runs = (double)ps_sweep_run_count(sw);
+    double state = (double)sw->state_bytes * threads;
+    /* a row: five numbers, the factors with 17 digits, the metrics with 10,
+     * an error (none when the run succeeds), with the allocation's overhead;
+     * the metrics again as doubles for the analysis, and the design */
+    double row = 32 + 24.0 * (5 + (double)sw->k) + 18.0 * (double)sw->n_metrics;
+    double table = runs * (row + 8.0 * (double)sw->n_metrics + sizeof(char *)) +
+                   2.0 * (double)sw->n_points * (double)sw->k * sizeof(double);
+    char what[256], s1[32], s2[32];
+    snprintf(what, sizeof what,
+             "%d run%s at once of %ld citizens each (%s) and the table of %.0f runs (%s)",
+             threads, threads == 1 ? "" : "s", sw->population, ps_memory_size(state, s1, sizeof s1),
+             runs, ps_memory_size(table, s2, sizeof s2));
+    return ps_memory_check(state + table, what, opt->force_memory, d);
+}
+
 int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_options *opt,
                      ps_sweep_outcome *o, ps_diag *d)
 {
@@ -328,7 +423,9 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
     o->ranks = ranks;
     o->runs = ps_sweep_run_count(sw);
     int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    int rc;
 
+    if ((rc = S_memory_guard(sw, opt, threads, d)) != 0) return rc;
     if (S_prepare_dir(sw, opt, rank, d) != 0) return d->status ? d->status : PS_ERR_INPUT;
     char *header = S_header(sw);
     if (!header) {
@@ -336,7 +433,6 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
         return PS_ERR_MEMORY;
     }
     ps_journal j;
-    int rc = 0;
     if (rank == 0 && !opt->resume && S_manifest(sw, opt, opt->out_dir, o, d) != 0) {
         free(header);
         return d->status;
@@ -344,7 +440,8 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
     /* rank 0 has made the directory and runs.csv's predecessor is gone */
     ps_ranks_barrier();
     long open_bad = ps_journal_open(&j, opt->out_dir, rank, header, o->runs,
-                                    (size_t)sw->replications, opt->resume, d) != 0;
+                                    (size_t)sw->replications, opt->resume, S_check_row, sw,
+                                    d) != 0;
     /* no rank appends until every rank has read what is there */
     if (ps_ranks_max(open_bad)) {
         rc = d->status ? d->status : PS_ERR_IO;
@@ -363,16 +460,6 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
     for (size_t r = 0; r < o->runs; r++)
         if (!j.rows[r] && n_missing++ % (size_t)ranks == (size_t)rank) mine[n_mine++] = r;
 
-    if (sw->state_bytes) {
-        char what[128];
-        snprintf(what, sizeof what, "%d runs at once of %ld citizens each", threads,
-                 sw->population);
-        if ((rc = ps_memory_check((double)sw->state_bytes * threads, what, opt->force_memory,
-                                  d)) != 0) {
-            free(mine);
-            goto out;
-        }
-    }
     if (!opt->quiet && rank == 0) {
         if (opt->resume)
             fprintf(stderr, "placesim: resuming %s: %zu of %zu runs already done\n",
@@ -458,6 +545,8 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
         if (ps_journal_reload(&j, d) != 0 || ps_journal_finish(&j, d) != 0 ||
             S_analyse(sw, &j, opt->out_dir, opt->quiet, d) != 0) {
             rc = d->status ? d->status : PS_ERR_IO;
+            /* runs.csv keeps the finished runs; what was made from them goes */
+            S_clear_results(opt->out_dir);
         } else {
             size_t failed = 0;
             for (size_t r = 0; r < j.n_runs; r++)
@@ -465,8 +554,13 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
             o->failed = failed;
             o->finished = 1;
             o->wall_seconds = S_now() - t0;
-            if (S_manifest(sw, opt, opt->out_dir, o, d) != 0) rc = d->status;
-            else if (failed) rc = PS_SWEEP_RUNS_FAILED;
+            if (S_manifest(sw, opt, opt->out_dir, o, d) != 0) {
+                /* sweep.json still says "finished": false; nothing may say otherwise */
+                rc = d->status;
+                S_clear_results(opt->out_dir);
+            } else if (failed) {
+                rc = PS_SWEEP_RUNS_FAILED;
+            }
         }
     }
     /* the exit status is the same on every rank */

@@ -52,7 +52,7 @@ int ps_timeline_read(ps_timeline *tl, const config_setting_t *list, int weeks, p
         if (ps_cfg_int(g, "ramp", 0, 0, 0, 100000, &v, d) >= 0) iv->ramp = (int)v;
         ps_cfg_string(g, "target", 0, NULL, &iv->target, d);
         ps_cfg_string(g, "shock", 0, NULL, &iv->shock, d);
-        ps_cfg_string(g, "label", 0, NULL, &iv->label, d);
+        ps_cfg_text(g, "label", 0, NULL, PS_TEXT_FREE, &iv->label, d);
         if (!iv->target == !iv->shock) {
             ps_cfg_error(g, d, "give either a target (with op and value) or a named shock");
             continue;

@@ -1,14 +1,18 @@
 #include "support.h"
 
+#include <dirent.h>
 #include <gsl/gsl_cdf.h>
+#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "sim.h"
 #include "systems_change.h"
 
@@ -265,7 +269,7 @@ static void S_slurp(FILE *f, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-void tp_exec(const char *binary, const char *const *args, tp_output *r)
+static void S_exec(const char *binary, const char *const *args, long fsize, tp_output *r)
 {
     const char *argv[64] = {binary};
     size_t n = 1;
@@ -288,6 +292,11 @@ void tp_exec(const char *binary, const char *const *args, tp_output *r)
     if (pid == 0) {
         dup2(fileno(out), 1);
         dup2(fileno(err), 2);
+        if (fsize > 0) {
+            struct rlimit rl = {(rlim_t)fsize, (rlim_t)fsize};
+            signal(SIGXFSZ, SIG_IGN); /* ignored, it stays ignored across exec */
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(126);
+        }
         execv(binary, (char *const *)argv);
         _exit(127);
     }
@@ -297,6 +306,16 @@ void tp_exec(const char *binary, const char *const *args, tp_output *r)
     S_slurp(err, r->err, sizeof r->err);
     fclose(out);
     fclose(err);
+}
+
+void tp_exec(const char *binary, const char *const *args, tp_output *r)
+{
+    S_exec(binary, args, 0, r);
+}
+
+void tp_exec_limited(const char *binary, const char *const *args, long fsize, tp_output *r)
+{
+    S_exec(binary, args, fsize, r);
 }
 
 int tp_render_html(const char *html_path, const char *work_dir, char *dom, size_t size)
@@ -323,4 +342,88 @@ int tp_same_file(const char *a, const char *b)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
     return tp_shell(cmd) == 0;
+}
+
+int tp_spawn(const char *binary, const char *const *args, const char *out_path,
+             const char *err_path)
+{
+    const char *argv[64] = {binary};
+    size_t n = 1;
+    while (args[n - 1] && n < 63) {
+        argv[n] = args[n - 1];
+        n++;
+    }
+    argv[n] = NULL;
+    signal(SIGCHLD, SIG_DFL);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(out_path ? out_path : "/dev/null", "w", stdout) ||
+            !freopen(err_path ? err_path : "/dev/null", "w", stderr))
+            _exit(126);
+        execv(binary, (char *const *)argv);
+        _exit(127);
+    }
+    return (int)pid;
+}
+
+int tp_wait(int pid)
+{
+    int ws;
+    if (pid <= 0 || waitpid((pid_t)pid, &ws, 0) != (pid_t)pid) return -1;
+    return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+}
+
+int tp_dir_has_suffix(const char *dir, const char *suffix)
+{
+    DIR *dh = opendir(dir);
+    if (!dh) return 0;
+    struct dirent *e;
+    size_t sl = strlen(suffix);
+    int found = 0;
+    while (!found && (e = readdir(dh)) != NULL) {
+        size_t n = strlen(e->d_name);
+        found = n >= sl && strcmp(e->d_name + n - sl, suffix) == 0;
+    }
+    closedir(dh);
+    return found;
+}
+
+int tp_check_manifest(const char *dir, const char *manifest, char *why, size_t size)
+{
+    char path[1200];
+    static char text[1 << 16];
+    snprintf(path, sizeof path, "%s/%s", dir, manifest);
+    tp_read_text(path, text, sizeof text);
+    const char *p = strstr(text, "\"files\": [");
+    if (!p) {
+        snprintf(why, size, "%s has no \"files\" list", path);
+        return -1;
+    }
+    int n = 0;
+    while ((p = strstr(p, "{\"name\": \"")) != NULL) {
+        char name[256], hex[32];
+        unsigned long long bytes;
+        if (sscanf(p, "{\"name\": \"%255[^\"]\", \"bytes\": %llu, \"fnv1a64\": \"%31[0-9a-f]\"}",
+                   name, &bytes, hex) != 3) {
+            snprintf(why, size, "unreadable entry: %.80s", p);
+            return -1;
+        }
+        uint64_t sum, got;
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        if (ps_file_checksum(path, &sum, &got) != 0) {
+            snprintf(why, size, "%s is listed but cannot be read", path);
+            return -1;
+        }
+        char want[32];
+        snprintf(want, sizeof want, "%016" PRIx64, sum);
+        if (got != bytes || strcmp(want, hex) != 0) {
+            snprintf(why, size, "%s: %" PRIu64 " bytes with checksum %s, the manifest says %llu "
+                     "bytes and %s", name, got, want, bytes, hex);
+            return -1;
+        }
+        n++;
+        p++;
+    }
+    return n;
 }

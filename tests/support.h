@@ -70,6 +70,26 @@ typedef struct tp_output {
  * can fill a pipe, and the first 16 KiB of each are kept. */
 void tp_exec(const char *binary, const char *const *args, tp_output *r);
 
+/* As tp_exec, with every file the binary writes limited to fsize bytes
+ * (RLIMIT_FSIZE, with SIGXFSZ ignored, so a write beyond it fails with
+ * EFBIG as on a full disk). */
+void tp_exec_limited(const char *binary, const char *const *args, long fsize, tp_output *r);
+
+/* Starts the binary with args (NULL-terminated, after the program name)
+ * in the background, stdout and stderr to the files named (NULL: /dev/null);
+ * returns its pid. tp_wait returns its exit status (-1: it did not exit). */
+int tp_spawn(const char *binary, const char *const *args, const char *out_path,
+             const char *err_path);
+int tp_wait(int pid);
+
+/* Whether dir holds a file whose name ends in suffix (".partial"). */
+int tp_dir_has_suffix(const char *dir, const char *suffix);
+
+/* Checks every file that dir/manifest (manifest.json, sweep.json) lists
+ * against its size and FNV-1a 64 checksum. Returns the number of files
+ * checked, or -1 with the first mismatch in why. */
+int tp_check_manifest(const char *dir, const char *manifest, char *why, size_t size);
+
 /* Loads the HTML file at html_path (absolute) in headless Chromium, with
  * its profile and logs in work_dir, and puts the page's DOM as the
  * browser built it into dom (up to size - 1 bytes). Returns 0, or -1 when

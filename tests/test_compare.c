@@ -363,3 +363,87 @@ Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout =
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     S_sh(cmd);
 }
+
+/* Copies src to dst with the 4 bytes at offset flipped (offset < 0:
+ * counted from the end; cut: only the first `cut` bytes). */
+static void S_damage(const char *src, const char *dst, long offset, long cut)
+{
+    FILE *in = fopen(src, "rb");
+    cr_assert_not_null(in);
+    fseek(in, 0, SEEK_END);
+    long n = ftell(in);
+    rewind(in);
+    unsigned char *b = malloc((size_t)n);
+    cr_assert_not_null(b);
+    cr_assert_eq(fread(b, 1, (size_t)n, in), (size_t)n);
+    fclose(in);
+    if (offset < 0) offset += n;
+    for (long i = offset; cut == 0 && i < offset + 4 && i < n; i++) b[i] ^= 0xFF;
+    FILE *out = fopen(dst, "wb");
+    cr_assert_not_null(out);
+    fwrite(b, 1, (size_t)(cut ? cut : n), out);
+    fclose(out);
+    free(b);
+}
+
+/* A snapshot whose bytes changed anywhere (the header, the tables, either
+ * replication's state, its last bytes) or that was cut short is refused
+ * before anything runs, naming the damaged part and its bytes; it used to
+ * be taken and give other results with exit status 0. */
+Test(snapshot, a_damaged_snapshot_is_refused_naming_the_part, .timeout = 120)
+{
+    char dir[] = "/tmp/placesim-snapdmg-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[2048], snap[200], bad[200], err[4096], errpath[200];
+    const char *S = "--set population.size=3000 --set run.weeks=30 --set run.warmup=4 "
+                    "--set 'run.summary_weeks=[30]' --reps 2 --quiet";
+    snprintf(snap, sizeof snap, "%s/w.snap", dir);
+    snprintf(bad, sizeof bad, "%s/bad.snap", dir);
+    snprintf(errpath, sizeof errpath, "%s/err.txt", dir);
+    snprintf(cmd, sizeof cmd,
+             "%s run tests/data/small.cfg %s --snapshot-at 10 %s --out %s/whole >/dev/null",
+             PLACESIM_BINARY, S, snap, dir);
+    cr_assert_eq(S_sh(cmd), 0);
+    static const struct {
+        long offset, cut;
+        const char *says;
+    } cases[] = {
+        {3, 0, "not a placesim snapshot"},
+        {40, 0, "the checksum of its header (bytes 0 to "},   /* the model's name */
+        {100, 0, "the checksum of its header (bytes 0 to "},  /* the seed */
+        {150, 0, "the checksum of its header (bytes 0 to "},  /* the tables */
+        {200, 0, "the checksum of the state of replication 0 (bytes "},
+        {5000, 0, "the checksum of the state of replication 0 (bytes "},
+        {-5000, 0, "the checksum of the state of replication 1 (bytes "},
+        {-4, 0, "the checksum of the state of replication 1 (bytes "},
+        {0, 300000, "the snapshot is truncated: replication 1 (bytes "},
+        {0, 100, "the snapshot is truncated"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        S_damage(snap, bad, cases[i].offset, cases[i].cut);
+        snprintf(cmd, sizeof cmd, "%s run tests/data/small.cfg %s --from %s --out %s/o%zu "
+                 ">/dev/null 2>%s", PLACESIM_BINARY, S, bad, dir, i, errpath);
+        cr_expect_eq(S_sh(cmd), 2, "offset %ld, cut %ld", cases[i].offset, cases[i].cut);
+        tp_read_text(errpath, err, sizeof err);
+        char want[300];
+        snprintf(want, sizeof want, "%s: --from: ", bad);
+        cr_expect(strncmp(err, want, strlen(want)) == 0 && strstr(err, cases[i].says),
+                  "offset %ld, cut %ld: expected '%s' in %s", cases[i].offset, cases[i].cut,
+                  cases[i].says, err);
+        snprintf(cmd, sizeof cmd, "%s/o%zu", dir, i);
+        cr_expect_neq(access(cmd, F_OK), 0, "offset %ld: an output directory was made",
+                      cases[i].offset);
+    }
+    /* a snapshot of the earlier format is named as such */
+    S_damage(snap, bad, 0, 0);
+    snprintf(cmd, sizeof cmd, "printf 'placesim snapshot 1\\n' | dd of=%s conv=notrunc "
+             "status=none", bad);
+    cr_assert_eq(S_sh(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s run tests/data/small.cfg %s --from %s --out %s/v1 "
+             ">/dev/null 2>%s", PLACESIM_BINARY, S, bad, dir, errpath);
+    cr_expect_eq(S_sh(cmd), 2);
+    tp_read_text(errpath, err, sizeof err);
+    cr_expect(strstr(err, "a snapshot of another format (version 1;") != NULL, "%s", err);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    S_sh(cmd);
+}

@@ -220,10 +220,77 @@ Test(run, writes_the_outputs_and_a_finished_manifest, .init = S_mktmp, .fini = S
     cr_expect(strstr(man, "\"scenario_hash\": \"fnv1a64:") != NULL);
     cr_expect(strstr(man, "\"citizen_weeks_per_second\":") != NULL);
     free(man);
-    /* no temporary files are left behind */
-    snprintf(path, sizeof path, "%s/out/.series.csv.partial", S_tmp);
-    struct stat st;
-    cr_expect_neq(stat(path, &st), 0);
+    /* the manifest vouches for every file, with its checksum */
+    char why[512] = "";
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    cr_expect_eq(tp_check_manifest(path, "manifest.json", why, sizeof why), 7,
+                 "summary, series, annual, the report and its 3 charts: %s", why);
+    /* no temporary files are left behind, and no lock */
+    cr_expect(!tp_dir_has_suffix(path, ".partial"));
+    cr_expect(!tp_dir_has_suffix(path, ".lock"));
+}
+
+/* Two writers started at once into one directory: the loser is refused at
+ * once (exit status 3, naming the winner's pid) and leaves the winner's
+ * files alone; they are whole and agree with the checksums of the
+ * winner's manifest. Each run takes about a second, so they overlap; a
+ * loaded machine that ran them one after the other is tried again. */
+Test(run, two_writers_into_one_directory_one_wins_whole, .init = S_mktmp, .fini = S_rmtmp,
+     .timeout = 300)
+{
+    char out[300], err[2][320], seed_arg[2][16];
+    snprintf(out, sizeof out, "%s/shared", S_tmp);
+    int refused = 0;
+    for (int attempt = 0; attempt < 3 && !refused; attempt++) {
+        int pid[2], st[2];
+        for (int k = 0; k < 2; k++) {
+            snprintf(err[k], sizeof err[k], "%s/err%d.txt", S_tmp, k);
+            snprintf(seed_arg[k], sizeof seed_arg[k], "%d", k + 1);
+            const char *args[] = {"run", "configs/coventry.cfg", "--set",
+                                  "population.size=30000", "--reps", "3", "--seed",
+                                  seed_arg[k], "--threads", "1", "--quiet", "--overwrite",
+                                  "--out", out, NULL};
+            pid[k] = tp_spawn(PLACESIM_BINARY, args, NULL, err[k]);
+            cr_assert_gt(pid[k], 0);
+        }
+        for (int k = 0; k < 2; k++) st[k] = tp_wait(pid[k]);
+        if (st[0] == 0 && st[1] == 0) continue; /* one after the other: again */
+        cr_assert((st[0] == 0 && st[1] == 3) || (st[0] == 3 && st[1] == 0),
+                  "exit statuses %d and %d: one must win (0), the other be refused (3)", st[0],
+                  st[1]);
+        refused = 1;
+        int winner = st[0] == 0 ? 0 : 1, loser = 1 - winner;
+        char text[4096], want[128];
+        tp_read_text(err[loser], text, sizeof text);
+        snprintf(want, sizeof want, "being written by another placesim (pid %d", pid[winner]);
+        cr_expect(strstr(text, want) != NULL, "the refusal names the holder: %s", text);
+        char path[400], why[512] = "";
+        snprintf(path, sizeof path, "%s/manifest.json", out);
+        tp_read_text(path, text, sizeof text);
+        snprintf(want, sizeof want, "\"seed\": %d,", winner + 1);
+        cr_expect(strstr(text, want) != NULL && strstr(text, "\"finished\": true"),
+                  "the manifest is the winner's: %s", text);
+        cr_expect_eq(tp_check_manifest(out, "manifest.json", why, sizeof why), 7, "%s", why);
+        /* every row of series.csv has the header's fields */
+        size_t n;
+        snprintf(path, sizeof path, "%s/series.csv", out);
+        char *series = S_slurp(path, &n);
+        cr_assert_not_null(series);
+        int fields = -1, rows = 0;
+        for (char *line = series; *line;) {
+            char *nl = strchr(line, '\n');
+            cr_assert_not_null(nl, "series.csv ends in a torn row");
+            int f = 1;
+            for (char *c = line; c < nl; c++) f += *c == ',';
+            if (fields < 0) fields = f;
+            cr_expect_eq(f, fields, "row %d has %d fields, the header %d", rows, f, fields);
+            rows++;
+            line = nl + 1;
+        }
+        free(series);
+        cr_expect(!tp_dir_has_suffix(out, ".partial"), "a temporary file is left");
+    }
+    cr_expect(refused, "in three attempts the two writers never overlapped");
 }
 
 Test(run, refuses_to_overwrite_without_the_flag, .init = S_mktmp, .fini = S_rmtmp,
@@ -234,8 +301,96 @@ Test(run, refuses_to_overwrite_without_the_flag, .init = S_mktmp, .fini = S_rmtm
     cr_assert_eq(S_placesim(args, NULL, 0), 0);
     cr_expect_eq(S_placesim(args, err, sizeof err), 2);
     cr_expect(strstr(err, "--overwrite") != NULL, "message: %s", err);
+    /* the refusal says what is there, from its manifest: the finished
+     * result, as it was, not "no complete result" */
+    cr_expect(strstr(err, "holds a finished result, as it was (its manifest.json says "
+                          "\"finished\": true)") != NULL &&
+                  strstr(err, "no complete result") == NULL,
+              "message: %s", err);
+    char path[400];
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    char why[256] = "";
+    cr_expect_eq(tp_check_manifest(path, "manifest.json", why, sizeof why), 7,
+                 "the refused run changed the result: %s", why);
     snprintf(args, sizeof args, SMALL " --out %s/out --overwrite", S_tmp);
     cr_expect_eq(S_placesim(args, NULL, 0), 0);
+    /* a compare refused the same way says the same */
+    snprintf(args, sizeof args,
+             "compare configs/coventry.cfg configs/shocks/funding_cut_20.cfg --reps 2 --quiet "
+             "--out %s/out", S_tmp);
+    cr_expect_eq(S_placesim(args, err, sizeof err), 2);
+    cr_expect(strstr(err, "holds a finished result, as it was") != NULL, "message: %s", err);
+}
+
+/* A lock file left by a writer that was killed (its lock went with it) does
+ * not stop the next one, and does not make the directory "not empty". */
+Test(run, a_stale_lock_file_does_not_block, .init = S_mktmp, .fini = S_rmtmp, .timeout = 120)
+{
+    char path[400], args[1024], err[4096];
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/out/.placesim.lock", S_tmp);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs("999999 placesim run killed.cfg\n", fp);
+    fclose(fp);
+    snprintf(args, sizeof args, SMALL " --out %s/out", S_tmp);
+    cr_expect_eq(S_placesim(args, err, sizeof err), 0, "%s", err);
+    cr_expect_neq(access(path, F_OK), 0, "the lock file is removed at the end");
+}
+
+/* The memory guard counts what a command keeps to its end, not only one
+ * replication's state: with a limit of 200 MiB the state of 2,000
+ * citizens fits many times over, but 1,000 replications of 1,001 weeks of
+ * series do not, and every command is refused before it runs (exit 4, no
+ * output directory), saying what it counted. */
+Test(run, the_memory_guard_counts_the_series_and_refuses_before_the_run, .init = S_mktmp,
+     .fini = S_rmtmp, .timeout = 120)
+{
+    char cmd[2048], err[4096], path[400];
+    snprintf(path, sizeof path, "%s/err.txt", S_tmp);
+    static const struct {
+        const char *args, *counted;
+    } cases[] = {
+        {"run tests/data/small.cfg --reps 1000 --set run.weeks=1000",
+         "a replication of 2000 citizens, held twice (0.3 MiB), and the series of 1 arm x 1000 "
+         "replications "
+         "x 1001 weeks x "},
+        {"compare tests/data/small.cfg configs/shocks/funding_cut_20.cfg --reps 500 "
+         "--set run.weeks=1000",
+         "and the series of 2 arms x 500 replications x 1001 weeks x "},
+        {"diagnose tests/data/small.cfg --reps 60 --set run.weeks=1000",
+         "and the table of 19 arms x 60 replications x 1001 weeks x "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "PLACESIM_MEMORY_LIMIT=200M %s %s --quiet --out %s/out > /dev/null 2> %s",
+                 PLACESIM_BINARY, cases[i].args, S_tmp, path);
+        cr_expect_eq(tp_shell(cmd), 4, "%s", cases[i].args);
+        tp_read_text(path, err, sizeof err);
+        cr_expect(strstr(err, cases[i].counted) && strstr(err, "is available (PLACESIM_MEMORY_LIMIT)"),
+                  "%s: %s", cases[i].args, err);
+        snprintf(cmd, sizeof cmd, "%s/out", S_tmp);
+        cr_expect_neq(access(cmd, F_OK), 0, "%s: the output directory was made", cases[i].args);
+    }
+    /* the state alone fits: a short run under the same limit goes ahead */
+    snprintf(cmd, sizeof cmd,
+             "PLACESIM_MEMORY_LIMIT=200M %s run tests/data/small.cfg --reps 1 --set run.weeks=10 "
+             "--set 'run.summary_weeks=[10]' --quiet --out %s/out > /dev/null 2> %s",
+             PLACESIM_BINARY, S_tmp, path);
+    tp_read_text(path, err, sizeof err);
+    cr_expect_eq(tp_shell(cmd), 0, "%s", err);
+    /* a sweep counts its runs side by side and its table */
+    snprintf(cmd, sizeof cmd,
+             "PLACESIM_MEMORY_LIMIT=100K %s sweep tests/data/sweeps/valid.cfg --threads 2 --quiet "
+             "--out %s/sweep > /dev/null 2> %s",
+             PLACESIM_BINARY, S_tmp, path);
+    cr_expect_eq(tp_shell(cmd), 4);
+    tp_read_text(path, err, sizeof err);
+    cr_expect(strstr(err, "2 runs at once of 2000 citizens each") &&
+                  strstr(err, "and the table of 6 runs"), "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/sweep", S_tmp);
+    cr_expect_neq(access(cmd, F_OK), 0, "the sweep's directory was made");
 }
 
 Test(run, bad_command_lines_exit_2, .init = S_mktmp, .fini = S_rmtmp)
@@ -387,8 +542,8 @@ Test(run, sigint_stops_cleanly_and_leaves_nothing_that_looks_complete, .init = S
     cr_expect_neq(access(path, F_OK), 0, "series.csv must not exist");
     snprintf(path, sizeof path, "%s/out/summary.csv", S_tmp);
     cr_expect_neq(access(path, F_OK), 0, "summary.csv must not exist");
-    snprintf(path, sizeof path, "%s/out/.series.csv.partial", S_tmp);
-    cr_expect_neq(access(path, F_OK), 0, "no temporary file is left");
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    cr_expect(!tp_dir_has_suffix(path, ".partial"), "no temporary file is left");
     snprintf(path, sizeof path, "%s/out/manifest.json", S_tmp);
     char *man = S_slurp(path, &n);
     cr_assert_not_null(man);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scenario.h"
 #include "support.h"
 #include "sweep.h"
 #include "systems_change.h"
@@ -90,6 +91,7 @@ static const bad_case S_bad[] = {
     {"morris_levels_odd.cfg", NULL, 6, "morris_levels", "must be even", 2},
     {"scenario_missing.cfg", NULL, 0, "scenario", "required setting is missing", 2},
     {"scenario_not_found.cfg", NULL, 3, "scenario", "cannot read", 2},
+    {"scenario_is_directory.cfg", NULL, 3, "scenario", "it is a directory", 2},
     {"set_bad_override.cfg", NULL, 4, "set: population.size", "out of range", 2},
     {"set_not_assignment.cfg", NULL, 4, "set.[0]", "expected \"path=value\"", 2},
     {"factors_missing.cfg", NULL, 0, "factors", "missing", 2},
@@ -572,6 +574,105 @@ Test(sweep, killed_and_resumed_gives_exactly_the_uninterrupted_rows, .timeout = 
     snprintf(path, sizeof path, "%s/sweep.json", cut);
     tp_read_text(path, text, sizeof text);
     cr_expect(strstr(text, "\"finished\": true") != NULL, "%s", text);
+    S_rmdir(dir);
+}
+
+/* Copies the finished sweep in `from` to `to`, with runs.csv replaced by
+ * text (its first `len` bytes). */
+static void S_copy_sweep(const char *from, const char *to, const char *text, size_t len)
+{
+    char cmd[1200], path[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp '%s/sweep.json' '%s/'", to, to,
+             from, to);
+    cr_assert_eq(tp_shell(cmd), 0);
+    snprintf(path, sizeof path, "%s/runs.csv", to);
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp);
+    fwrite(text, 1, len, fp);
+    fclose(fp);
+}
+
+/* Line `line` (0: the header) of text: its start and its length with the
+ * newline. */
+static char *S_line(char *text, int line, size_t *len)
+{
+    char *p = text;
+    for (int l = 0; l < line && p; l++) {
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    cr_assert_not_null(p);
+    *len = strcspn(p, "\n") + 1;
+    return p;
+}
+
+/* A resumed journal's rows are checked: a row whose bytes changed
+ * anywhere is refused by its checksum, naming its line; a row that is
+ * whole (its checksum made to agree) but holds a factor value outside the
+ * factor's range, or not the design's, or another seed, is refused too,
+ * instead of going into runs.csv and the indices. */
+Test(sweep, a_damaged_or_foreign_row_is_refused_on_resume, .timeout = 120)
+{
+    char dir[64], whole[200], cut[200], runs[300];
+    S_tmpdir(dir, sizeof dir, "journal");
+    snprintf(whole, sizeof whole, "%s/whole", dir);
+    snprintf(cut, sizeof cut, "%s/cut", dir);
+    snprintf(runs, sizeof runs, "%s/runs.csv", whole);
+    tp_output r;
+    S_sweep((const char *const[]){VALID, "--out", whole, "--quiet", NULL}, &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    static char text[1 << 16], copy[1 << 16];
+    tp_read_text(runs, text, sizeof text);
+    size_t n = strlen(text);
+    cr_assert(strstr(text, ",error,checksum\n") != NULL, "%.200s", text);
+    /* the untouched journal resumes */
+    S_copy_sweep(whole, cut, text, n);
+    S_sweep((const char *const[]){VALID, "--out", cut, "--resume", "--quiet", NULL}, &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    /* bytes flipped in the rows (never a row's newline, which would make
+     * it a torn row that is done again) */
+    size_t rows_at = strcspn(text, "\n") + 1;
+    int refused = 0, tried = 0;
+    for (size_t off = rows_at + 1; off + 2 < n; off += 37) {
+        if (text[off] == '\n' || text[off] == ',') continue;
+        memcpy(copy, text, n);
+        copy[off] = copy[off] == '7' ? '8' : '7';
+        S_copy_sweep(whole, cut, copy, n);
+        S_sweep((const char *const[]){VALID, "--out", cut, "--resume", "--quiet", NULL}, &r);
+        tried++;
+        int line = 0;
+        for (size_t i = 0; i < off; i++) line += text[i] == '\n';
+        char want[400];
+        snprintf(want, sizeof want, "%s/runs.csv:%d: ", cut, line + 1);
+        if (r.status == 2 && strstr(r.err, want)) refused++;
+        else cr_expect(0, "byte %zu (line %d) changed: exit %d: %s", off, line + 1, r.status, r.err);
+    }
+    cr_expect_gt(tried, 5);
+    cr_expect_eq(refused, tried);
+    /* a whole row with another factor value: 7.5 for 'trust speed' (in
+     * [0.05, 0.2]), its checksum made to agree */
+    size_t len;
+    char *at = S_line(text, 3, &len), row[1024];
+    snprintf(row, sizeof row, "%.*s", (int)len, at);
+    char *f1 = row;
+    for (int c = 0; c < 5; c++) f1 = strchr(f1, ',') + 1;
+    size_t f1_len = strcspn(f1, ",");
+    char fixed[1024];
+    int head = (int)(f1 - row);
+    const char *rest = f1 + f1_len;
+    int rest_len = (int)(strrchr(row, ',') - rest);
+    int body = snprintf(fixed, sizeof fixed, "%.*s7.5%.*s", head, row, rest_len, rest);
+    snprintf(fixed + body, sizeof fixed - (size_t)body, ",%016llx\n",
+             (unsigned long long)ps_fnv1a64(PS_FNV_OFFSET, fixed, (size_t)body));
+    int copy_len = snprintf(copy, sizeof copy, "%.*s%s%s", (int)(at - text), text, fixed,
+                            at + len);
+    S_copy_sweep(whole, cut, copy, (size_t)copy_len);
+    S_sweep((const char *const[]){VALID, "--out", cut, "--resume", "--quiet", NULL}, &r);
+    cr_expect_eq(r.status, 2, "%s", r.err);
+    char want[400];
+    snprintf(want, sizeof want, "%s/runs.csv:4: run 2: factor 'trust speed' is 7.5, outside its "
+             "range [0.05, 0.2], where the design gives ", cut);
+    cr_expect(strstr(r.err, want) != NULL, "expected '%s' in %s", want, r.err);
     S_rmdir(dir);
 }
 

@@ -118,7 +118,7 @@ static void S_load_domain(sc_place *pl, int i, const config_setting_t *g,
     if (ps_cfg_expect_type(g, CONFIG_TYPE_GROUP, d) != 0) return;
     ps_cfg_check_keys(g, keys, sizeof keys / sizeof *keys, d);
     const char *name;
-    if (ps_cfg_string(g, "name", 1, "", &name, d) > 0) {
+    if (ps_cfg_text(g, "name", 1, "", PS_TEXT_LABEL, &name, d) > 0) {
         /* at the name itself, which has the line to fix */
         const config_setting_t *ns = config_setting_get_member(g, "name");
         if (strlen(name) == 0 || strlen(name) >= sizeof pl->domain_name[0])
@@ -220,7 +220,7 @@ static void S_load_hoods(sc_place *pl, const config_setting_t *hoods, ps_diag *d
         if (ps_cfg_expect_type(g, CONFIG_TYPE_GROUP, d) != 0) continue;
         ps_cfg_check_keys(g, keys, 3, d);
         const char *name;
-        if (ps_cfg_string(g, "name", 1, "", &name, d) > 0) {
+        if (ps_cfg_text(g, "name", 1, "", PS_TEXT_LABEL, &name, d) > 0) {
             const config_setting_t *ns = config_setting_get_member(g, "name");
             if (strlen(name) == 0 || strlen(name) >= sizeof pl->hood_name[0])
                 ps_cfg_error(ns, d, "neighbourhood name must have 1 to 63 characters");
@@ -256,7 +256,8 @@ static void S_actor_id(sc_place *pl, int i, const config_setting_t *g,
 {
     sc_actor_spec *a = &pl->actors[i];
     const char *s = "";
-    if (ps_cfg_string(g, "id", 1, "", &s, d) > 0) {
+    /* ids go into profile.csv as they are, names only into the report */
+    if (ps_cfg_text(g, "id", 1, "", PS_TEXT_LABEL, &s, d) > 0) {
         if (strlen(s) == 0 || strlen(s) >= sizeof a->id)
             ps_cfg_error(config_setting_get_member(g, "id"), d,
                          "actor id must have 1 to 63 characters");
@@ -270,7 +271,7 @@ static void S_actor_id(sc_place *pl, int i, const config_setting_t *g,
     /* s keeps the id when name is absent or not a string: never read an
      * unset pointer */
     s = a->id;
-    ps_cfg_string(g, "name", 0, a->id, &s, d);
+    ps_cfg_text(g, "name", 0, a->id, PS_TEXT_FREE, &s, d);
     snprintf(a->name, sizeof a->name, "%s", s);
 }
 
@@ -279,7 +280,8 @@ static void S_actor_system(sc_place *pl, sc_actor_spec *a,
 {
     const char *s;
     a->system = -1;
-    if (ps_cfg_string(g, "system", 0, "", &s, d) <= 0) return;
+    /* a system label names metrics (P_A.<label>), the columns of series.csv */
+    if (ps_cfg_text(g, "system", 0, "", PS_TEXT_LABEL, &s, d) <= 0) return;
     const config_setting_t *where = config_setting_get_member(g, "system");
     for (int k = 0; k < pl->S; k++)
         if (strcmp(pl->system_name[k], s) == 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input.h"
 #include "nearest.h"
 
 #define S_MAX_FIELDS 64
@@ -125,7 +126,16 @@ static int S_next(S_reader *rd, S_record *r)
     r->line = rd->line;
     S_new_field(r);
     int quoted = 0, after_quote = 0, bad = 0, empty = 1; /* empty: nothing yet in the field */
+    size_t start = rd->pos;
     while (rd->pos < rd->len) {
+        if (rd->pos - start >= SC_SURVEY_MAX_LINE) {
+            /* no survey row is this long: the file is not a survey, and
+             * reading on would only spend memory on it */
+            ps_diag_add(rd->d, PS_ERR_INPUT, rd->file, r->line, "",
+                        "a line (a row, with any quoted line breaks) longer than %d bytes; a "
+                        "survey row has at most %d", SC_SURVEY_MAX_LINE, SC_SURVEY_MAX_LINE);
+            return -1;
+        }
         char c = rd->b[rd->pos++];
         if (c == '\0' && !bad) {
             ps_diag_add(rd->d, PS_ERR_INPUT, rd->file, rd->line, "", "%s",
@@ -271,10 +281,23 @@ static int S_rating(S_reader *rd, const S_record *r, int f, int c, int *rating)
     char shown[64], where[32];
     S_show(p, n, shown, sizeof shown);
     snprintf(where, sizeof where, "column %s", S_col_names[c]);
-    int digits = 1;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] < '0' || p[i] > '9') digits = 0;
-    if (!digits) {
+    /* a whole number, signed or not ("-1", "+3", "03"), is a rating in
+     * range or out of it; only other numbers are "not whole" */
+    size_t sign = p[0] == '+' || p[0] == '-', i = sign;
+    while (i < n && p[i] >= '0' && p[i] <= '9') i++;
+    int whole = i == n && n > sign;
+    long v = 0;
+    if (whole) {
+        for (i = sign; i < n && v <= 5; i++) v = 10 * v + (p[i] - '0');
+        if (p[0] == '-' && v > 0) v = -v;
+    }
+    if (whole && (v < 1 || v > 5)) {
+        ps_diag_add(rd->d, PS_ERR_INPUT, rd->file, r->line, where,
+                    "rating %s is out of range 1-5 (expected 1, 2, 3, 4 or 5, or a blank for no "
+                    "answer)", shown);
+        return -1;
+    }
+    if (!whole) {
         int number = 0;
         char tmp[64];
         if (n < sizeof tmp) {
@@ -292,12 +315,7 @@ static int S_rating(S_reader *rd, const S_record *r, int f, int c, int *rating)
                     shown);
         return -1;
     }
-    if (n > 1 || p[0] < '1' || p[0] > '5') {
-        ps_diag_add(rd->d, PS_ERR_INPUT, rd->file, r->line, where,
-                    "rating %s is out of range [1, 5]", shown);
-        return -1;
-    }
-    *rating = p[0] - '0';
+    *rating = (int)v;
     return 1;
 }
 
@@ -424,34 +442,9 @@ int sc_survey_read(sc_survey *s, const char *path, const char *const *ids, size_
                    ps_diag *d)
 {
     memset(s, 0, sizeof *s);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        ps_diag_add(d, PS_ERR_IO, path, 0, "", "cannot open the survey: %s", strerror(errno));
-        return -1;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (len < cap) break;
-        char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, 2 * cap);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int err = ferror(fp);
-    fclose(fp);
-    if (!buf || err) {
-        ps_diag_add(d, buf ? PS_ERR_IO : PS_ERR_MEMORY, path, 0, "",
-                    "cannot read the survey (%s)", buf ? "read error" : "too large");
-        free(buf);
-        return -1;
-    }
+    size_t len = 0;
+    char *buf = ps_input_read(path, "survey", &len, d);
+    if (!buf) return -1;
     int rc = sc_survey_parse(s, buf, len, path, ids, n_ids, d);
     free(buf);
     return rc;

@@ -8,7 +8,8 @@
  * required, `role` and `respondent` are optional and kept for the record;
  * each rating is a whole number from 1 to 5, or blank for no answer. Lines
  * starting with '#' and blank lines are skipped; fields may be quoted
- * ("a, b" with "" for a quote). Each problem is reported as
+ * ("a, b" with "" for a quote); a row has at most SC_SURVEY_MAX_LINE bytes.
+ * Each problem is reported as
  * FILE:LINE: column X: message (exit status 2); every row is checked, so
  * one reading reports every problem.
  *
@@ -23,6 +24,10 @@
 #include "ps_error.h"
 
 #define SC_SURVEY_K 9 /* the columns A..I */
+/* The longest row (line) a survey may have, in bytes: a longer one is
+ * refused and ends the reading. The file as a whole is limited as every
+ * input is (engine/input.h). */
+#define SC_SURVEY_MAX_LINE 16384
 
 /* A rating r in 1..5 as a level in [0, 1]: (r - 1) / 4. */
 double sc_survey_level(int rating);
