@@ -324,7 +324,8 @@ static int S_shock_in_baseline(const ps_arm *arms, const ps_intervention *iv)
     const ps_timeline *bt = arms[0].timeline;
     for (size_t j = 0; bt && j < bt->n; j++) {
         const ps_intervention *bv = &bt->items[j];
-        if (bv->shock && bv->at == iv->at && strcmp(bv->shock, iv->shock) == 0) return 1;
+        if (bv->shock && !bv->event && bv->at == iv->at && strcmp(bv->shock, iv->shock) == 0)
+            return 1;
     }
     return 0;
 }
@@ -354,7 +355,7 @@ static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type
         const ps_timeline *tl = arms[a].timeline;
         for (size_t i = 0; tl && i < tl->n; i++) {
             const ps_intervention *iv = &tl->items[i];
-            if (!iv->shock || iv->at < 1 || S_shock_in_baseline(arms, iv)) continue;
+            if (!iv->shock || iv->event || iv->at < 1 || S_shock_in_baseline(arms, iv)) continue;
             for (size_t k = 0; k < type->n_resilience_metrics; k++) {
                 size_t m = S_metric_index(c, type->resilience_metrics[k]);
                 if (m == (size_t)-1) continue;
@@ -428,24 +429,33 @@ static void S_write_costs(FILE *fp, const ps_model_type *type, const void *place
                           const ps_compare_data *c)
 {
     double rate = type->discount_rate ? type->discount_rate(place) : 0.035;
-    fprintf(fp, "metric,discount_rate,baseline_total,baseline_lo,baseline_hi,policy_total,"
-                "policy_lo,policy_hi,difference,difference_lo,difference_hi\n");
+    long sim = type->population(place);
+    long whole = type->place_population ? type->place_population(place) : sim;
+    fprintf(fp, "metric,kind,population,adults,discount_rate,baseline_total,baseline_lo,"
+                "baseline_hi,policy_total,policy_lo,policy_hi,difference,difference_lo,"
+                "difference_hi\n");
     double *x = malloc(c->reps * sizeof *x), *y = malloc(c->reps * sizeof *y);
-    for (size_t k = 0; x && y && k < type->n_cost_metrics; k++) {
-        size_t m = S_metric_index(c, type->cost_metrics[k]);
-        if (m == (size_t)-1) continue;
-        for (size_t r = 0; r < c->reps; r++) {
-            x[r] = ps_compare_discounted_total(c, 0, r, m, rate);
-            y[r] = ps_compare_discounted_total(c, 1, r, m, rate);
+    /* the simulated adults, then the whole place they stand for */
+    for (int scope = 0; scope < 2; scope++) {
+        double k_scale = scope ? (double)whole / (double)sim : 1;
+        for (size_t k = 0; x && y && k < type->n_cost_metrics; k++) {
+            size_t m = S_metric_index(c, type->cost_metrics[k]);
+            if (m == (size_t)-1) continue;
+            for (size_t r = 0; r < c->reps; r++) {
+                x[r] = k_scale * ps_compare_discounted_total(c, 0, r, m, rate);
+                y[r] = k_scale * ps_compare_discounted_total(c, 1, r, m, rate);
+            }
+            ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
+                        pd = ps_paired_ci(x, y, c->reps);
+            fprintf(fp, "%s,", c->metric_names[m]);
+            ps_write_csv_field(fp, type->cost_kinds ? type->cost_kinds[k] : "");
+            fprintf(fp, ",%s,%ld", scope ? "whole place" : "simulated adults", scope ? whole : sim);
+            S_csv_double(fp, rate);
+            S_csv_interval(fp, bx);
+            S_csv_interval(fp, by);
+            S_csv_interval(fp, pd);
+            fputc('\n', fp);
         }
-        ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
-                    pd = ps_paired_ci(x, y, c->reps);
-        fprintf(fp, "%s", c->metric_names[m]);
-        S_csv_double(fp, rate);
-        S_csv_interval(fp, bx);
-        S_csv_interval(fp, by);
-        S_csv_interval(fp, pd);
-        fputc('\n', fp);
     }
     free(x);
     free(y);

@@ -34,6 +34,10 @@ typedef struct ps_model_type {
     void (*unload)(void *place);
     /* The number of citizens (for throughput figures). */
     long (*population)(const void *place);
+    /* The adults of the whole place the simulated citizens stand for
+     * (optional; the population when NULL): counts and costs are also
+     * reported scaled to it. */
+    long (*place_population)(const void *place);
 
     /* Bytes one replication's state will take (estimate, for the memory
      * guard that runs before anything is allocated). */
@@ -77,6 +81,9 @@ typedef struct ps_model_type {
      * discounting at discount_rate(place) a year. */
     const char *const *cost_metrics;
     size_t n_cost_metrics;
+    /* what each cost metric is: "services", "crisis", "total" or a part
+     * such as "crisis: unmet need" (optional) */
+    const char *const *cost_kinds;
     double (*discount_rate)(const void *place);
     /* The headline metrics of a comparison (all on a 0-1 scale): printed,
      * and those that compare --precision brings to a target half-width. */

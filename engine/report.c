@@ -561,10 +561,22 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     fputs("</table>\n", html);
     if (type->n_cost_metrics) {
         double rate = type->discount_rate ? type->discount_rate(arms[0].place) : 0.035;
-        fprintf(html, "<h2>Cost</h2>\n<p>Totals over the %zu weeks in pounds, discounted at "
-                      "%.1f %% a year (unit costs: see the scenario's costs group; the "
-                      "defaults are illustrative).</p>\n",
-                c->weeks, 100 * rate);
+        long sim = type->population(arms[0].place);
+        long whole = type->place_population ? type->place_population(arms[0].place) : sim;
+        double k_scale = (double)whole / (double)sim;
+        fprintf(html, "<h2>Cost</h2>\n<p>Totals over the %zu weeks in millions of pounds for "
+                      "the whole place (%ld adults",
+                c->weeks, whole);
+        if (whole != sim)
+            fprintf(html, ": the %ld simulated adults' costs scaled by %.3g; costs.csv has "
+                          "both", sim, k_scale);
+        fprintf(html, "), discounted at %.1f %% a year. Services are the case-weeks of every "
+                      "organisation; crisis is what unmet need costs elsewhere (emergency "
+                      "care, police and courts, temporary accommodation) and the contacts "
+                      "wasted when people are turned away. The unit costs are the scenario's "
+                      "costs group (defaults: illustrative, rounded from published unit costs; "
+                      "docs/model.md, section 7.4).</p>\n",
+                100 * rate);
         fputs(n_arms > 1 ? "<table><tr><th>cost</th><th>baseline</th><th>policy</th>"
                            "<th>difference (95 % interval)</th></tr>\n"
                          : "<table><tr><th>cost</th><th>total</th><th>95 % interval</th></tr>\n",
@@ -573,13 +585,13 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
             size_t m = S_find(c, type->cost_metrics[k]);
             if (m == (size_t)-1) continue;
             for (size_t r = 0; r < c->reps; r++) {
-                x[r] = ps_compare_discounted_total(c, 0, r, m, rate);
-                y[r] = n_arms > 1 ? ps_compare_discounted_total(c, 1, r, m, rate) : x[r];
+                x[r] = k_scale * ps_compare_discounted_total(c, 0, r, m, rate);
+                y[r] = n_arms > 1 ? k_scale * ps_compare_discounted_total(c, 1, r, m, rate) : x[r];
             }
             ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
                         pd = ps_paired_ci(x, y, c->reps);
             fputs("<tr><td>", html);
-            ps_write_html(html, c->metric_names[m]);
+            ps_write_html(html, type->cost_kinds ? type->cost_kinds[k] : c->metric_names[m]);
             if (n_arms > 1)
                 fprintf(html, "</td><td>&pound;%.4g m</td><td>&pound;%.4g m</td>"
                               "<td>%+.3g m (%+.3g to %+.3g)</td></tr>\n",

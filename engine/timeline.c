@@ -7,7 +7,7 @@
 #include "scenario.h"
 
 const char *const ps_timeline_common_keys[] = {"at", "until", "ramp", "op", "value",
-                                               "target", "shock", "label"};
+                                               "target", "shock", "event", "label"};
 const size_t ps_timeline_n_common_keys =
     sizeof ps_timeline_common_keys / sizeof *ps_timeline_common_keys;
 
@@ -52,10 +52,17 @@ int ps_timeline_read(ps_timeline *tl, const config_setting_t *list, int weeks, p
         if (ps_cfg_int(g, "ramp", 0, 0, 0, 100000, &v, d) >= 0) iv->ramp = (int)v;
         ps_cfg_string(g, "target", 0, NULL, &iv->target, d);
         ps_cfg_string(g, "shock", 0, NULL, &iv->shock, d);
+        const char *event = NULL;
+        ps_cfg_string(g, "event", 0, NULL, &event, d);
         ps_cfg_text(g, "label", 0, NULL, PS_TEXT_FREE, &iv->label, d);
-        if (!iv->target == !iv->shock) {
-            ps_cfg_error(g, d, "give either a target (with op and value) or a named shock");
+        if ((iv->target != NULL) + (iv->shock != NULL) + (event != NULL) != 1) {
+            ps_cfg_error(g, d, "give one of a target (with op and value), a named shock or a "
+                               "named event");
             continue;
+        }
+        if (event) {
+            iv->shock = event;
+            iv->event = 1;
         }
         if (iv->target) {
             const char *op;
@@ -74,7 +81,7 @@ int ps_timeline_read(ps_timeline *tl, const config_setting_t *list, int weeks, p
             iv->op = PS_OP_SHOCK;
             if (config_setting_get_member(g, "op"))
                 ps_cfg_error(config_setting_get_member(g, "op"), d,
-                             "a named shock takes no op");
+                             "a named %s takes no op", iv->event ? "event" : "shock");
         }
         if (!iv->label) iv->label = iv->target ? iv->target : iv->shock;
         iv->index = tl->n;

@@ -4,7 +4,11 @@
  *   { at = 52; target = "actors[kind=statutory].capacity"; op = "scale";
  *     value = 0.8; ramp = 4; until = 104; }
  *   { at = 52; shock = "leader_departure"; }
+ *   { at = 13; event = "secondment"; from = "kind=statutory"; to = "hub"; share = 0.3; }
  *
+ * A named shock is something that happens to the place (its resilience to
+ * it is measured); a named event is a policy's own act (staff seconded to
+ * a hub), applied the same way but not read as a shock.
  * The engine reads the common keys (at, until, ramp, op, value, target,
  * shock, label) and owns the clock: the level of each intervention rises
  * linearly from 0 to 1 over `ramp` weeks from `at` (at once when ramp = 0)
@@ -27,7 +31,8 @@ typedef struct ps_intervention {
     ps_op op;
     double value;
     const char *target;  /* NULL for a named shock */
-    const char *shock;   /* NULL for an operation on a target */
+    const char *shock;   /* the named shock or event; NULL for an operation on a target */
+    int event;           /* 1: a named policy event (key `event`), not a shock */
     const char *label;   /* for reports: label, else target or shock */
     const config_setting_t *entry; /* the group, for the model's own keys */
     char file[256];

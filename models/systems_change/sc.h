@@ -168,6 +168,8 @@ typedef struct sc_actors {
     int *kind, *role, *system, *hood;
     uint32_t *domains;
     double *budget;      /* base capacity after cuts and commissioning */
+    double *seconded;    /* places of staff seconded to it by others (a secondment event):
+                          * they keep their capacity, and the I uplift does not apply */
     double *visibility;  /* how readily citizens find the actor: its initial capacity */
     double *influence0;  /* the scenario's influence (institutional role) */
     double *capacity;    /* effective capacity this tick */

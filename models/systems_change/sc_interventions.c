@@ -21,7 +21,13 @@
  * demand_surge (factor, domain: default all), leader_departure (actor:
  * default the most influential at the time), service_closure (actor),
  * new_actor (actor: one marked dormant = true in the scenario, which is
- * absent until then). */
+ * absent until then).
+ *
+ * Named events (a policy's own acts, not shocks): secondment (share, from:
+ * a selector, default kind=statutory; to: an actor): the share of the
+ * selected actors' places moves to the receiving actor with their staff,
+ * who keep their capacity (no cut stress; the I uplift does not apply to
+ * them) and bring the domains their services serve. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,7 +39,8 @@
 
 enum {
     T_PARAM, T_ACTOR, T_LINK, T_ONSET,
-    SH_FUNDING_CUT, SH_DEMAND_SURGE, SH_LEADER_DEPARTURE, SH_SERVICE_CLOSURE, SH_NEW_ACTOR
+    SH_FUNDING_CUT, SH_DEMAND_SURGE, SH_LEADER_DEPARTURE, SH_SERVICE_CLOSURE, SH_NEW_ACTOR,
+    EV_SECONDMENT
 };
 /* F_P0 + k: precondition k; F_ANCHOR0 + k: its institutional level */
 enum { F_CAPACITY, F_INFLUENCE, F_P0, F_ANCHOR0 = F_P0 + SC_K };
@@ -48,7 +55,7 @@ typedef struct sc_iv {
     int field;            /* T_ACTOR: F_*; T_LINK: LF_* */
     int from, to;         /* T_LINK: -1 = any */
     int domain;           /* T_ONSET, SH_DEMAND_SURGE: -1 = all */
-    int actor;            /* departures: -1 = the most influential */
+    int actor;            /* departures: -1 = the most influential; secondment: the receiver */
     double value;         /* op value, cut share or surge factor */
     ps_op op;
 } sc_iv;
@@ -267,15 +274,71 @@ static int S_compile_target(const sc_place *pl, const ps_params *reg,
     return -1;
 }
 
+static int S_compile_secondment(const sc_place *pl, const ps_intervention *iv, sc_iv *h,
+                                ps_diag *d)
+{
+    const config_setting_t *g = iv->entry;
+    const char *s;
+    if (ps_cfg_double(g, "share", 1, 0.2, 0, 0.95, &h->value, d) < 0) return -1;
+    if (ps_cfg_string(g, "to", 1, NULL, &s, d) <= 0) return -1;
+    h->actor = S_actor_id(pl, s);
+    if (h->actor < 0) {
+        S_err(iv, "to", d, "unknown actor '%s'", s);
+        return -1;
+    }
+    ps_cfg_string(g, "from", 0, "kind=statutory", &s, d);
+    h->actors = calloc((size_t)pl->A + 1, 1);
+    if (!h->actors) return -1;
+    if (S_select(pl, s, h->actors) < 0) {
+        S_err(iv, "from", d, "malformed selector '%s'", s);
+        return -1;
+    }
+    h->actors[h->actor] = 0; /* an actor does not second staff to itself */
+    int left = 0;
+    for (int a = 0; a < pl->A; a++) left += h->actors[a];
+    if (left == 0) {
+        S_err(iv, "from", d, "the selector '%s' matches no actor other than the receiver", s);
+        return -1;
+    }
+    return 0;
+}
+
 static int S_compile_shock(const sc_place *pl, const ps_intervention *iv, sc_iv *h,
                            ps_diag *d)
 {
     static const char *const names[] = {"funding_cut", "demand_surge", "leader_departure",
                                         "service_closure", "new_actor"};
+    static const char *const events[] = {"secondment"};
     const config_setting_t *g = iv->entry;
-    int k;
+    const char *key = iv->event ? "event" : "shock";
+    int k, e;
     for (k = 0; k < 5; k++)
         if (strcmp(iv->shock, names[k]) == 0) break;
+    for (e = 0; e < 1; e++)
+        if (strcmp(iv->shock, events[e]) == 0) break;
+    if (iv->event && k < 5) {
+        S_err(iv, key, d, "'%s' is a shock: write shock = \"%s\"", iv->shock, iv->shock);
+        return -1;
+    }
+    if (!iv->event && e < 1) {
+        S_err(iv, key, d, "'%s' is a policy's event, not a shock: write event = \"%s\"",
+              iv->shock, iv->shock);
+        return -1;
+    }
+    h->domain = -1;
+    h->actor = -1;
+    if (iv->event) {
+        if (e == 1) {
+            const char *near = ps_nearest(iv->shock, events, 1);
+            if (near)
+                S_err(iv, key, d, "unknown event '%s' (did you mean '%s'?)", iv->shock, near);
+            else
+                S_err(iv, key, d, "unknown event '%s' (secondment)", iv->shock);
+            return -1;
+        }
+        h->kind = EV_SECONDMENT;
+        return S_compile_secondment(pl, iv, h, d);
+    }
     if (k == 5) {
         const char *near = ps_nearest(iv->shock, names, 5);
         if (near)
@@ -287,8 +350,6 @@ static int S_compile_shock(const sc_place *pl, const ps_intervention *iv, sc_iv 
         return -1;
     }
     h->kind = SH_FUNDING_CUT + k;
-    h->domain = -1;
-    h->actor = -1;
     const char *s;
     if (h->kind == SH_FUNDING_CUT) {
         if (ps_cfg_double(g, "share", 1, 0.2, 0, 1, &h->value, d) < 0) return -1;
@@ -354,23 +415,25 @@ void *sc_intervention_compile(const void *place, const ps_params *reg,
     /* the common keys (less op and value for a shock), plus the shock's own */
     static const struct {
         const char *shock;
-        const char *keys[2];
-    } own[] = {{"funding_cut", {"share", "selector"}},
-               {"demand_surge", {"factor", "domain"}},
-               {"leader_departure", {"actor", NULL}},
-               {"service_closure", {"actor", NULL}},
-               {"new_actor", {"actor", NULL}}};
+        const char *keys[3];
+    } own[] = {{"funding_cut", {"share", "selector", NULL}},
+               {"demand_surge", {"factor", "domain", NULL}},
+               {"leader_departure", {"actor", NULL, NULL}},
+               {"service_closure", {"actor", NULL, NULL}},
+               {"new_actor", {"actor", NULL, NULL}},
+               {"secondment", {"share", "from", "to"}}};
     const char *known[32];
     size_t n = 0;
-    for (size_t k = 0; k < ps_timeline_n_common_keys && n < 30; k++) {
+    for (size_t k = 0; k < ps_timeline_n_common_keys && n < 28; k++) {
         const char *key = ps_timeline_common_keys[k];
         if (iv->shock && (strcmp(key, "op") == 0 || strcmp(key, "value") == 0)) continue;
-        if (!iv->shock && strcmp(key, "shock") == 0) continue;
+        if ((!iv->shock || iv->event) && strcmp(key, "shock") == 0) continue;
+        if ((!iv->shock || !iv->event) && strcmp(key, "event") == 0) continue;
         known[n++] = key;
     }
     for (size_t k = 0; iv->shock && k < sizeof own / sizeof *own; k++)
         if (strcmp(iv->shock, own[k].shock) == 0)
-            for (int j = 0; j < 2 && own[k].keys[j]; j++) known[n++] = own[k].keys[j];
+            for (int j = 0; j < 3 && own[k].keys[j]; j++) known[n++] = own[k].keys[j];
     int before = d->count;
     ps_cfg_check_keys(iv->entry, known, n, d);
     sc_iv *h = calloc(1, sizeof *h);
@@ -521,6 +584,29 @@ void sc_intervention_apply(void *vs, const ps_intervention *iv, double from, dou
         double f0 = 1 + from * (h->value - 1), f1 = 1 + to * (h->value - 1);
         for (int d = 0; d < st->pl->D; d++)
             if ((h->domain < 0 || h->domain == d) && f0 > 0) st->surge[d] *= f1 / f0;
+        break;
+    }
+    case EV_SECONDMENT: {
+        /* the receiver's own domains, kept to give back at `until` */
+        double *mask = S_base(st, iv->index, 0);
+        sc_actors *A = &st->a;
+        int to_a = h->actor;
+        if (!A->alive[to_a]) break;
+        if (from == 0 && to > 0 && mask) *mask = (double)A->domains[to_a];
+        double f0 = 1 - from * h->value, f1 = 1 - to * h->value, moved = 0;
+        uint32_t brought = 0;
+        for (int a = 0; a < st->pl->A; a++) {
+            if (!h->actors[a] || !A->alive[a] || f0 <= 0) continue;
+            double nb = A->budget[a] * f1 / f0;
+            moved += A->budget[a] - nb;
+            A->budget[a] = nb;
+            brought |= A->domains[a];
+        }
+        A->seconded[to_a] += moved;
+        if (A->seconded[to_a] < 0) A->seconded[to_a] = 0;
+        if (to > 0) A->domains[to_a] |= brought;
+        else if (mask) A->domains[to_a] = (uint32_t)*mask;
+        st->adj_dirty = 1;
         break;
     }
     case SH_NEW_ACTOR:

@@ -134,6 +134,15 @@ static const double S_steady_tolerance[] = {0.005, 0.005, 0.005, 0.005, 0.005, 0
 static const char *const S_cost_metrics[] = {"cost_services", "cost_crisis_unmet",
                                              "cost_crisis_turned_away", "cost_crisis",
                                              "cost_total"};
+static const char *const S_cost_kinds[] = {"services", "crisis: unmet need",
+                                           "crisis: requests turned away", "crisis", "total"};
+
+/* the place's adults: the reference population its capacities are for */
+static long S_place_population(const void *place)
+{
+    const sc_place *pl = place;
+    return (long)floor((double)pl->population / pl->capacity_scale + 0.5);
+}
 
 static double S_discount_rate(const void *place) { return ((const sc_place *)place)->discount_rate; }
 
@@ -161,6 +170,8 @@ const ps_model_type sc_model_type = {
     .ramp_speed = sc_ramp_speed,
     .metric_direction = sc_metric_direction,
     .cost_metrics = S_cost_metrics,
+    .cost_kinds = S_cost_kinds,
+    .place_population = S_place_population,
     .n_cost_metrics = sizeof S_cost_metrics / sizeof *S_cost_metrics,
     .discount_rate = S_discount_rate,
     .headline_metrics = S_headline_metrics,
