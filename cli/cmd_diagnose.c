@@ -64,7 +64,8 @@ void dx_usage(FILE *fp)
           "  --by-system      also raise each precondition alone within each system label\n"
           "                   (9 more arms per label)\n"
           "  --set path=value override a parameter or scenario setting; the leverage runs\n"
-          "                   use population.size=20000 (capacities in proportion) unless\n"
+          "                   use the smallest population that stands for the place\n"
+          "                   (at least 20000; capacities in proportion) unless\n"
           "                   population.size is set here\n"
           "  --force-memory   run even when the estimate exceeds the memory available\n"
           "  --out DIR, --overwrite, --quiet  as for run\n"
@@ -381,11 +382,15 @@ static void S_print_summary(const dx_result *res)
             }
 }
 
-/* The citizens of the leverage runs: the scenario's, or 20,000 when it has
- * more and --set population.size does not say otherwise. */
-static long S_run_population(const S_args *a, long pop)
+/* The citizens of the leverage runs: the scenario's, or fewer when it has
+ * more than the smallest run that stands for the place (at least 20,000),
+ * unless --set population.size says otherwise. */
+static long S_run_population(const S_args *a, const ps_model_type *model, const void *place,
+                             long pop)
 {
-    return !a->user_population && pop > S_DEFAULT_POPULATION ? S_DEFAULT_POPULATION : pop;
+    long smallest = model->smallest_population ? model->smallest_population(place) : 0;
+    long want = smallest > S_DEFAULT_POPULATION ? smallest : S_DEFAULT_POPULATION;
+    return !a->user_population && pop > want ? want : pop;
 }
 
 static size_t S_n_arms(const S_args *a, const sc_dx_profile *pr)
@@ -400,7 +405,8 @@ static size_t S_n_arms(const S_args *a, const sc_dx_profile *pr)
 static int S_memory_guard(const S_args *a, const ps_model_type *model, const ps_loaded *base,
                           const sc_dx_profile *pr, ps_diag *d)
 {
-    long pop = model->population(base->place), run_pop = S_run_population(a, pop);
+    long pop = model->population(base->place),
+         run_pop = S_run_population(a, model, base->place, pop);
     double state = model->state_bytes ? (double)model->state_bytes(base->place) *
                                             (double)run_pop / (double)(pop > 0 ? pop : 1)
                                       : 0;
@@ -481,7 +487,7 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     char reps_set[48], pop_set[48], ref_set[64];
     snprintf(reps_set, sizeof reps_set, "run.replications=%d", a.reps);
     common[n_common++] = reps_set;
-    long run_pop = S_run_population(&a, pop);
+    long run_pop = S_run_population(&a, model, base.place, pop);
     if (run_pop != pop) {
         snprintf(pop_set, sizeof pop_set, "population.size=%ld", run_pop);
         snprintf(ref_set, sizeof ref_set, "population.capacity_reference=%ld",

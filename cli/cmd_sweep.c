@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "loaded_scenario.h"
+#include "sim.h"
 #include "ranks.h"
 #include "sweep.h"
 
@@ -150,6 +152,18 @@ int cli_cmd_sweep(int argc, char **argv)
     if (a.show >= 0) {
         rc = rank == 0 ? S_show(&sw, a.show) : 0;
         goto done;
+    }
+    if (rank == 0) {
+        /* the sweep's scenario with its fixed overrides: too small to stand
+         * for the place? */
+        ps_loaded l;
+        ps_diag scratch;
+        ps_diag_init(&scratch);
+        char msg[512];
+        if (ps_loaded_open(&l, cli_model, sw.scenario, NULL, sw.sets, sw.n_sets, &scratch) == 0 &&
+            ps_size_warning(cli_model, l.place, msg, sizeof msg))
+            fprintf(stderr, "placesim: %s\n", msg);
+        ps_loaded_close(&l);
     }
     char out[1024];
     if (a.out) {

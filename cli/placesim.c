@@ -450,6 +450,13 @@ static int S_memory_guard(const S_args *a, const ps_loaded *l, int arms)
     return rc;
 }
 
+/* Warns (on stderr, once) when the run is too small to stand for the place. */
+static void S_warn_size(const void *place)
+{
+    char msg[512];
+    if (ps_size_warning(S_model, place, msg, sizeof msg)) fprintf(stderr, "placesim: %s\n", msg);
+}
+
 /* The warm-state cache a command uses: the environment's, unless --no-cache. */
 static void S_cache(const S_args *a, ps_warm_cache *c)
 {
@@ -573,6 +580,7 @@ static int S_cmd_run(int argc, char **argv)
         goto done;
     }
     if ((rc = S_memory_guard(&a, &arm, 1)) != 0) goto done;
+    S_warn_size(arm.place);
     if (a.snapshot_path && a.from_path) {
         fprintf(stderr, "placesim: use either --snapshot-at or --from, not both\n");
         rc = 2;
@@ -722,6 +730,7 @@ static int S_cmd_compare(int argc, char **argv)
         goto done;
     }
     if ((rc = S_memory_guard(&a, &arms[0], 2)) != 0) goto done;
+    S_warn_size(arms[0].place);
     if (a.snapshot_path) {
         fprintf(stderr, "placesim: compare takes --from FILE; make the snapshot with "
                         "'placesim run SCENARIO --snapshot-at WEEK FILE'\n");

@@ -38,6 +38,9 @@ typedef struct ps_model_type {
      * (optional; the population when NULL): counts and costs are also
      * reported scaled to it. */
     long (*place_population)(const void *place);
+    /* The fewest citizens a run may simulate and still stand for the whole
+     * place (optional; 0: no limit). Commands warn below it. */
+    long (*smallest_population)(const void *place);
 
     /* Bytes one replication's state will take (estimate, for the memory
      * guard that runs before anything is allocated). */

@@ -49,6 +49,20 @@ static void S_add_phases(const ps_model_type *type, const void *state, double ob
     if (n < PS_MAX_PHASES) acc[n] += observe;
 }
 
+int ps_size_warning(const ps_model_type *type, const void *place, char *msg, size_t size)
+{
+    if (!type->smallest_population) return 0;
+    long need = type->smallest_population(place), have = type->population(place);
+    if (need <= 0 || have >= need) return 0;
+    long whole = type->place_population ? type->place_population(place) : have;
+    snprintf(msg, size,
+             "WARNING: %ld simulated adults are too few to stand for the place's %ld: below "
+             "%ld its organisations hold so few places that chance fills them and trust lags "
+             "(docs/model.md, section 2.6); use --set population.size=%ld or more",
+             have, whole, need, need);
+    return 1;
+}
+
 int ps_timeline_first_effect(const ps_timeline *tl, int weeks)
 {
     int first = weeks + 1;

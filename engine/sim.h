@@ -54,6 +54,10 @@ typedef struct ps_run_result {
     ps_steady steady;
 } ps_run_result;
 
+/* When the place's model says this run is too small to stand for the
+ * whole place, a one-line warning in msg (returns 1); else 0. */
+int ps_size_warning(const ps_model_type *type, const void *place, char *msg, size_t size);
+
 /* The first reported row a timeline can move: row at + 1 of its earliest
  * entry (weeks + 1 with none). */
 int ps_timeline_first_effect(const ps_timeline *tl, int weeks);

@@ -2,6 +2,7 @@
  * interventions (applied by the caller between ticks), citizens, admission,
  * actors; observation is a separate hook. */
 #include <math.h>
+#include <stdlib.h>
 #include <omp.h>
 
 #include "sc.h"
@@ -137,6 +138,40 @@ static const char *const S_cost_metrics[] = {"cost_services", "cost_crisis_unmet
 static const char *const S_cost_kinds[] = {"services", "crisis: unmet need",
                                            "crisis: requests turned away", "crisis", "total"};
 
+/* Below this many adults a run does not stand for the place: its
+ * organisations hold so few places that a week's chance arrivals and
+ * departures fill them while they still have room on average (turning
+ * people away), and a link's few joint cases a week make a noisier record
+ * from which trust grows less. Measured on the flagship (docs/model.md,
+ * section 2.6; tests/test_scale.c): the steady-state shares agree with the
+ * full size within their intervals when the median organisation holds
+ * about 180 places (136,000 of Coventry's 270,000 adults); at 132 places
+ * (99,000 adults) trust density is 2.4 points low, outside them. */
+#define S_MEDIAN_PLACES 180.0
+
+static int S_cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static long S_smallest_population(const void *place)
+{
+    const sc_place *pl = place;
+    double cap[SC_BYTE_ACTORS];
+    int n = 0;
+    for (int a = 0; a < pl->A && n < SC_BYTE_ACTORS; a++)
+        if (!pl->actors[a].dormant) cap[n++] = pl->actors[a].capacity;
+    if (n == 0) return 0;
+    qsort(cap, (size_t)n, sizeof *cap, S_cmp_double);
+    double median = n % 2 ? cap[n / 2] : 0.5 * (cap[n / 2 - 1] + cap[n / 2]);
+    if (!(median > 0)) return 0;
+    /* capacities are for capacity_reference adults */
+    double reference = (double)pl->population / pl->capacity_scale;
+    double need = ceil(reference * S_MEDIAN_PLACES / median / 1000) * 1000;
+    return need > reference ? (long)floor(reference + 0.5) : (long)need;
+}
+
 /* the place's adults: the reference population its capacities are for */
 static long S_place_population(const void *place)
 {
@@ -172,6 +207,7 @@ const ps_model_type sc_model_type = {
     .cost_metrics = S_cost_metrics,
     .cost_kinds = S_cost_kinds,
     .place_population = S_place_population,
+    .smallest_population = S_smallest_population,
     .n_cost_metrics = sizeof S_cost_metrics / sizeof *S_cost_metrics,
     .discount_rate = S_discount_rate,
     .headline_metrics = S_headline_metrics,
