@@ -192,43 +192,105 @@ typedef struct S_armdef {
     int k, joint, group;
 } S_armdef;
 
-/* Loads the arms of replication rep: the baseline levels drawn for rep,
- * raised as each arm says, as overrides after the command's own. */
-static int S_load_arms(const S_args *a, const ps_model_type *model, const sc_dx_profile *pr,
+/* Loads the baseline of replication rep: the levels drawn for it, as
+ * overrides after the command's own. */
+static int S_load_base(const S_args *a, const ps_model_type *model, const sc_dx_profile *pr,
                        const void *base_place, uint64_t seed, unsigned rep,
-                       const char *const *common, size_t n_common, const S_armdef *defs,
-                       size_t n_arms, ps_loaded *loaded, ps_diag *d)
+                       const char *const *common, size_t n_common, ps_loaded *loaded, ps_diag *d)
 {
     size_t cells = (size_t)pr->n_actors * SC_DX_K;
-    double *base = malloc((cells + 1) * sizeof *base), *lv = malloc((cells + 1) * sizeof *lv);
+    double *lv = malloc((cells + 1) * sizeof *lv);
     char **sets = calloc(n_common + cells + 1, sizeof *sets);
     int rc = 0;
-    if (!base || !lv || !sets) {
+    if (!lv || !sets) {
         ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         rc = -1;
         goto done;
     }
-    sc_dx_levels(pr, seed, rep, base);
-    for (size_t arm = 0; arm < n_arms && rc == 0; arm++) {
-        memcpy(lv, base, cells * sizeof *lv);
-        if (defs[arm].k >= 0) sc_dx_raise(pr, lv, defs[arm].k, defs[arm].joint, a->step, defs[arm].group);
-        size_t n = 0;
-        for (size_t i = 0; i < n_common; i++) sets[n++] = (char *)common[i];
-        size_t own = n;
-        if (sc_dx_overrides(base_place, lv, sets, &n) != 0) {
-            ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
-            rc = -1;
-        } else if (ps_loaded_open(&loaded[arm], model, a->scenario, NULL,
-                                  (const char *const *)sets, n, d) != 0) {
-            rc = -1;
-        }
-        for (size_t i = own; i < n; i++) free(sets[i]);
+    sc_dx_levels(pr, seed, rep, lv);
+    size_t n = 0;
+    for (size_t i = 0; i < n_common; i++) sets[n++] = (char *)common[i];
+    size_t own = n;
+    if (sc_dx_overrides(base_place, lv, sets, &n) != 0) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        rc = -1;
+    } else if (ps_loaded_open(loaded, model, a->scenario, NULL, (const char *const *)sets, n,
+                              d) != 0) {
+        rc = -1;
     }
+    for (size_t i = own; i < n; i++) free(sets[i]);
 done:
-    free(base);
     free(lv);
     free(sets);
     return rc;
+}
+
+/* An arm's timeline: the scenario's own entries, then its raise, at week
+ * 0, of each raised precondition's level and institutional anchor by the
+ * step (capped at 1), in every active organisation or in one system's. */
+typedef struct {
+    config_t cfg;
+    int live;
+    ps_timeline raise;  /* the raise's entries (their handles) */
+    ps_timeline merged; /* the scenario's and the raise's, sharing handles */
+} S_arm_timeline;
+
+static void S_arm_timeline_free(const ps_model_type *model, S_arm_timeline *t)
+{
+    ps_timeline_free(&t->raise, model->intervention_free);
+    free(t->merged.items);
+    t->merged.items = NULL;
+    t->merged.n = 0;
+    if (t->live) config_destroy(&t->cfg);
+    t->live = 0;
+}
+
+static int S_arm_timeline_make(const S_args *a, const ps_model_type *model, const ps_loaded *base,
+                               const sc_dx_profile *pr, const S_armdef *def, S_arm_timeline *t,
+                               ps_diag *d)
+{
+    memset(t, 0, sizeof *t);
+    if (def->k >= 0) {
+        char sel[64] = "all", text[8192];
+        if (def->group > 0) snprintf(sel, sizeof sel, "system=%s", pr->groups[def->group].name);
+        int sup[SC_DX_K], ns = def->joint ? sc_dx_supporters(def->k, sup) : 0;
+        sup[ns++] = def->k;
+        size_t len = (size_t)snprintf(text, sizeof text, "timeline = (");
+        for (int j = 0; j < ns && len < sizeof text; j++)
+            for (int anchor = 0; anchor < 2 && len < sizeof text; anchor++)
+                len += (size_t)snprintf(text + len, sizeof text - len,
+                                        "%s{ at = 0; target = \"actors[%s].%s.%c\"; op = \"add\"; "
+                                        "value = %.17g; }",
+                                        j || anchor ? ", " : "", sel,
+                                        anchor ? "anchors" : "preconditions", 'A' + sup[j],
+                                        a->step);
+        if (len + 3 >= sizeof text) {
+            ps_diag_add(d, PS_ERR_INPUT, "", 0, "", "the raise of an arm is too long");
+            return -1;
+        }
+        snprintf(text + len, sizeof text - len, ");");
+        config_init(&t->cfg);
+        t->live = 1;
+        if (config_read_string(&t->cfg, text) != CONFIG_TRUE ||
+            ps_timeline_read(&t->raise, config_lookup(&t->cfg, "timeline"), base->scen.run.weeks,
+                             d) != 0 ||
+            ps_sim_compile_timeline(model, base->place, base->reg, &t->raise, d) != 0) {
+            if (!d->count) ps_diag_add(d, PS_ERR_INPUT, "", 0, "", "cannot build an arm's raise");
+            return -1;
+        }
+    }
+    size_t n = base->timeline.n + t->raise.n;
+    t->merged.items = calloc(n + 1, sizeof *t->merged.items);
+    if (!t->merged.items) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < base->timeline.n; i++) t->merged.items[i] = base->timeline.items[i];
+    for (size_t i = 0; i < t->raise.n; i++) t->merged.items[base->timeline.n + i] = t->raise.items[i];
+    /* an entry's index keys the values `set` keeps: one per entry of the arm */
+    for (size_t i = 0; i < n; i++) t->merged.items[i].index = i;
+    t->merged.n = n;
+    return 0;
 }
 
 /* Paired statistics of every arm against the baseline (and of joint arms
@@ -448,7 +510,6 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     char **common = NULL;
     size_t n_common = 0, n_arms = 0;
     S_armdef *defs = NULL;
-    ps_loaded *loaded = NULL;
     dx_lever *levers = NULL;
     ps_compare_data data;
     memset(&data, 0, sizeof data);
@@ -497,9 +558,8 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     }
     n_arms = S_n_arms(&a, &pr);
     defs = calloc(n_arms, sizeof *defs);
-    loaded = calloc(n_arms, sizeof *loaded);
     levers = calloc(n_arms, sizeof *levers);
-    if (!defs || !loaded || !levers) {
+    if (!defs || !levers) {
         ps_diag_add(&d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         goto fail;
     }
@@ -532,27 +592,40 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
                 a.step, omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s");
     ps_progress prog;
     ps_progress_start(&prog, "replications of every arm", (size_t)a.reps, a.quiet);
+    /* every arm of replication r starts from the baseline's warm state:
+     * the raise acts from week 0 on the settled place */
+    ps_warm_cache cache;
+    ps_warm_cache_default(&cache);
+    ps_compare_start start = {1, &cache, NULL};
     for (int r = 0; r < a.reps; r++) {
-        int lrc = S_load_arms(&a, model, &pr, base.place, seed, (unsigned)r,
-                              (const char *const *)common, n_common, defs, n_arms, loaded, &d);
+        ps_loaded base_r;
+        memset(&base_r, 0, sizeof base_r);
+        int lrc = S_load_base(&a, model, &pr, base.place, seed, (unsigned)r,
+                              (const char *const *)common, n_common, &base_r, &d);
         ps_arm *spec = calloc(n_arms, sizeof *spec);
-        if (lrc == 0 && spec) {
-            for (size_t arm = 0; arm < n_arms; arm++) {
+        S_arm_timeline *tls = calloc(n_arms, sizeof *tls);
+        if (lrc == 0 && spec && tls) {
+            for (size_t arm = 0; arm < n_arms && lrc == 0; arm++) {
+                lrc = S_arm_timeline_make(&a, model, &base_r, &pr, &defs[arm], &tls[arm], &d);
                 spec[arm].name = arm ? levers[arm - 1].raised : "baseline";
                 spec[arm].description = "";
-                spec[arm].place = loaded[arm].place;
-                spec[arm].scen = &loaded[arm].scen;
-                spec[arm].timeline = &loaded[arm].timeline;
+                spec[arm].place = base_r.place;
+                spec[arm].scen = &base_r.scen;
+                spec[arm].timeline = &tls[arm].merged;
             }
-            if (r == 0) lrc = ps_compare_alloc(model, spec, n_arms, &data, &d);
+            if (lrc == 0 && r == 0) lrc = ps_compare_alloc(model, spec, n_arms, &data, &d);
             if (lrc == 0)
-                lrc = ps_compare_collect_replication(model, spec, n_arms, (size_t)r, NULL, &data, &d);
-        } else if (!spec) {
+                lrc = ps_compare_collect_replication(model, spec, n_arms, (size_t)r, &start,
+                                                     &data, &d);
+        } else if (!spec || !tls) {
             ps_diag_add(&d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+            lrc = -1;
         }
+        for (size_t arm = 0; tls && arm < n_arms; arm++) S_arm_timeline_free(model, &tls[arm]);
+        free(tls);
         free(spec);
-        for (size_t arm = 0; arm < n_arms; arm++) ps_loaded_close(&loaded[arm]);
-        if (lrc != 0 || !spec) {
+        ps_loaded_close(&base_r);
+        if (lrc != 0) {
             ps_progress_finish(&prog);
             goto fail;
         }
@@ -595,7 +668,6 @@ fail:
 done:
     free(data.rows);
     free(levers);
-    free(loaded);
     free(defs);
     free(common);
     sc_dx_profile_free(&pr);

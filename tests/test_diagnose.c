@@ -379,15 +379,16 @@ static double S_cell(const char *csv, char k, const char *variant, const char *m
  * raising C cuts assessments per episode (tell my story once); and C's
  * supporters (A, E, G) make the referrals it sends work, so raising them
  * with it does more for the wellbeing of people with needs than C alone.
- * (Checked beforehand with seeds 20151 and 3.) */
+ * (Checked beforehand with seeds 20151 and 3: lower ends 0.0019 and 0.0002 at 8
+ * replications, each arm from the baseline's settled place.) */
 Test(diagnose, raising_c_cuts_assessments_and_its_supporters_add_to_it, .timeout = 600)
 {
     char dir[] = "/tmp/placesim-dxsign-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char cmd[2048], path[1200];
     snprintf(cmd, sizeof cmd,
-             "%s diagnose configs/coventry.cfg --reps 4 --step 0.3 --set population.size=20000 "
-             "--set run.weeks=104 --set run.warmup=52 --quiet --out %s/out > %s/log 2>&1",
+             "%s diagnose configs/coventry.cfg --reps 8 --step 0.3 --set population.size=20000 "
+             "--quiet --out %s/out > %s/log 2>&1",
              BIN, dir, dir);
     cr_assert_eq(tp_shell(cmd), 0, "diagnose failed (see %s/log)", dir);
     static char csv[1 << 16];
