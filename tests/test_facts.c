@@ -79,16 +79,6 @@ static int S_actor(const tp_place *tp, const char *id)
     return -1;
 }
 
-/* 13-week trailing mean of metric m into out[0..weeks] (fewer at the start). */
-static void S_smooth(const tp_place *tp, const double *rows, size_t m, double *out)
-{
-    int W = tp->scen.run.weeks;
-    for (int w = 0; w <= W; w++) {
-        int from = w >= 12 ? w - 12 : 0;
-        out[w] = tp_mean(tp, rows, m, from, w + 1);
-    }
-}
-
 /* ---- 1. tell my story once ---------------------------------------------- */
 
 Test(facts, tell_my_story_once, .timeout = 600)
@@ -136,52 +126,66 @@ Test(facts, tell_my_story_once, .timeout = 600)
 
 /* ---- 2. a funding cut with low and high H --------------------------------- */
 
-Test(facts, funding_cut_resilience_depends_on_H, .timeout = 600)
+/* Resilience of metric m to an event at week 52, on the paired difference
+ * of `shocked` from `base` (the same replication without it), 13-week
+ * trailing means, over the first n rows. */
+static ps_resilience S_paired(const tp_place *tp, const double *shocked, const double *base,
+                              size_t m, int n)
+{
+    int W = tp->scen.run.weeks;
+    double *y = calloc((size_t)W + 1, sizeof *y), *b = calloc((size_t)W + 1, sizeof *b);
+    double *scratch = calloc((size_t)W + 1, sizeof *scratch);
+    cr_assert(y && b && scratch);
+    size_t nm = tp_n_metrics(tp);
+    for (int w = 0; w <= W; w++) {
+        y[w] = shocked[(size_t)w * nm + m];
+        b[w] = base[(size_t)w * nm + m];
+    }
+    ps_resilience res;
+    cr_assert_eq(ps_resilience_paired(y, b, (size_t)n, 53, 1, 13, 0.05, 13, scratch, &res), 0);
+    free(y);
+    free(b);
+    free(scratch);
+    return res;
+}
+
+Test(facts, funding_cut_resilience_depends_on_H, .timeout = 900)
 {
     const char *sets[] = {"population.size=60000", "run.weeks=260"};
     int reps = tp_reps(6);
     double dd_w[2][16], loss_w[2][16], dd_e[2][16], loss_e[2][16];
-    int recovered[2] = {0, 0};
+    int rec_w[2] = {0, 0}, rec_e[2] = {0, 0};
     for (int arm = 0; arm < 2; arm++) {
         tp_place tp;
         S_load(&tp, sets, 2);
         tp_set_all_p(&tp, P_H, arm == 0 ? 0.1 : 0.9);
-        double *rows = S_rows(&tp), *sm = calloc(261, sizeof *sm);
+        double *base = S_rows(&tp), *cut = S_rows(&tp), *temp = S_rows(&tp);
         size_t mw = tp_metric(&tp, "wellbeing_with_needs"), me = tp_metric(&tp, "P_E");
         for (int r = 0; r < reps; r++) {
+            /* the same replication without a cut, with a 25 % statutory cut
+             * at week 52 for good, and with one restored at week 104: each
+             * measured on its difference from the first (the paired
+             * baseline shares its random numbers) */
             S_ev e = S_none();
+            cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, base, 0), 0);
             e.cut = 0.25;
             e.cut_week = 52;
-            cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, rows, 0), 0);
-            ps_resilience res;
-            S_smooth(&tp, rows, mw, sm);
-            cr_assert_eq(ps_resilience_compute(sm, 261, 53, 1, 13, 0.05, &res), 0);
+            cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, cut, 0), 0);
+            e.restore_week = 104;
+            cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, temp, 0), 0);
+            ps_resilience res = S_paired(&tp, cut, base, mw, 261);
             dd_w[arm][r] = res.drawdown;
             loss_w[arm][r] = res.loss;
-            S_smooth(&tp, rows, me, sm);
-            cr_assert_eq(ps_resilience_compute(sm, 261, 53, 1, 13, 0.05, &res), 0);
+            res = S_paired(&tp, cut, base, me, 261);
             dd_e[arm][r] = res.drawdown;
             loss_e[arm][r] = res.loss;
-            /* a temporary cut, restored after a year: has P_E recovered
-             * within three years of the cut? Measured on the difference from
-             * the same replication without the cut, which removes the drift
-             * that both share. */
-            e = S_none();
-            cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, rows, 0), 0);
-            double *base = calloc(261, sizeof *base);
-            S_smooth(&tp, rows, me, base);
-            e.cut = 0.25;
-            e.cut_week = 52;
-            e.restore_week = 104;
-            cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, rows, 0), 0);
-            S_smooth(&tp, rows, me, sm);
-            for (int w = 0; w <= 260; w++) sm[w] -= base[w];
-            free(base);
-            cr_assert_eq(ps_resilience_compute(sm, 53 + 156, 53, 1, 13, 0.05, &res), 0);
-            recovered[arm] += res.recovered;
+            /* recovered within three years of the cut (weeks 53..208)? */
+            rec_w[arm] += S_paired(&tp, temp, base, mw, 53 + 156).recovered;
+            rec_e[arm] += S_paired(&tp, temp, base, me, 53 + 156).recovered;
         }
-        free(rows);
-        free(sm);
+        free(base);
+        free(cut);
+        free(temp);
         tp_free(&tp);
     }
     double m[4], h[4];
@@ -189,13 +193,18 @@ Test(facts, funding_cut_resilience_depends_on_H, .timeout = 600)
     tp_paired(loss_w[0], loss_w[1], reps, &m[1], &h[1]);
     tp_paired(dd_e[0], dd_e[1], reps, &m[2], &h[2]);
     tp_paired(loss_e[0], loss_e[1], reps, &m[3], &h[3]);
-    fprintf(stderr, "fact 2: low H - high H: wellbeing drawdown %.4f +- %.4f, loss %.3f +- %.3f; "
-                    "P_E drawdown %.4f +- %.4f, loss %.3f +- %.3f; recovered in 3 years after a "
-                    "temporary cut: low H %d/%d, high H %d/%d\n",
-            m[0], h[0], m[1], h[1], m[2], h[2], m[3], h[3], recovered[0], reps, recovered[1], reps);
-    cr_expect(m[0] > 0 && m[1] > 0, "wellbeing: low H should fall deeper and lose more");
-    cr_expect(m[2] - h[2] > 0 && m[3] - h[3] > 0, "P_E: low H should fall deeper and lose more");
-    cr_expect(recovered[0] < recovered[1], "fewer low-H runs recover");
+    fprintf(stderr, "fact 2: low H - high H (paired resilience): wellbeing drawdown %.4f +- %.4f, "
+                    "loss %.3f +- %.3f; P_E drawdown %.4f +- %.4f, loss %.3f +- %.3f; recovered in "
+                    "3 years after a temporary cut: wellbeing low H %d/%d, high H %d/%d; P_E low H "
+                    "%d/%d, high H %d/%d\n",
+            m[0], h[0], m[1], h[1], m[2], h[2], m[3], h[3], rec_w[0], reps, rec_w[1], reps,
+            rec_e[0], reps, rec_e[1], reps);
+    cr_expect(m[0] - h[0] > 0 && m[1] - h[1] > 0,
+              "wellbeing: low H should fall deeper and lose more (intervals above 0)");
+    cr_expect(m[2] - h[2] > 0 && m[3] - h[3] > 0,
+              "P_E: low H should fall deeper and lose more (intervals above 0)");
+    cr_expect(rec_w[0] < rec_w[1], "fewer low-H runs recover their wellbeing within three years");
+    cr_expect(rec_e[0] < rec_e[1], "fewer low-H runs recover their P_E within three years");
 }
 
 /* ---- 3. leader departure --------------------------------------------------- */
@@ -317,88 +326,161 @@ Test(facts, trust_building_helps_multiple_needs_most, .timeout = 600)
 
 /* ---- 6. interdependence ------------------------------------------------------ */
 
+/* The first week from 4 on at which the excess ex[w] is below half of
+ * ex[4] (the horizon if never): how long a raise persists. */
+static int S_half_life(const double *ex, int W)
+{
+    for (int w = 4; w <= W; w++)
+        if (ex[w] < 0.5 * ex[4]) return w;
+    return W;
+}
+
 Test(facts, raising_with_supporters_persists_longer, .timeout = 600)
 {
     const char *sets[] = {"population.size=20000", "run.weeks=156"};
     int reps = tp_reps(6);
-    double base_c[16][157], ex_alone[16], ex_with[16], early_alone[16];
+    double ex_alone[16], ex_with[16], early_alone[16], life_alone[16], life_with[16];
+    double gap_early[16], gap_late[16];
     tp_place tp;
     S_load(&tp, sets, 2);
-    double *rows = S_rows(&tp);
-    size_t mc = tp_metric(&tp, "P_C");
-    for (int arm = 0; arm < 3; arm++)
-        for (int r = 0; r < reps; r++) {
-            S_ev e = S_none();
-            if (arm > 0) {
-                e.raise_week = 0;
-                e.raise_k = P_C;
-                e.raise = 0.3;
-                e.raise_supporters = arm == 2;
-            }
+    double *rows = S_rows(&tp), *base = S_rows(&tp);
+    size_t nm = tp_n_metrics(&tp), mc = tp_metric(&tp, "P_C");
+    size_t mk[SC_K];
+    for (int k = 0; k < SC_K; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "P_%c", 'A' + k);
+        mk[k] = tp_metric(&tp, name);
+    }
+    for (int r = 0; r < reps; r++) {
+        S_ev e = S_none();
+        cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, base, 0), 0);
+        for (int arm = 1; arm <= 2; arm++) {
+            e = S_none();
+            e.raise_week = 0;
+            e.raise_k = P_C;
+            e.raise = 0.3;
+            e.raise_supporters = arm == 2;
             cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, rows, 0), 0);
-            for (int w = 0; w <= 156; w++) {
-                double v = rows[(size_t)w * tp_n_metrics(&tp) + mc];
-                if (arm == 0) base_c[r][w] = v;
-                else if (arm == 1 && w == 4) early_alone[r] = v - base_c[r][w];
+            double ex[157];
+            for (int w = 0; w <= 156; w++) ex[w] = rows[(size_t)w * nm + mc] - base[(size_t)w * nm + mc];
+            double year2 = 0;
+            for (int w = 52; w < 105; w++) year2 += ex[w] / 53;
+            if (arm == 1) {
+                early_alone[r] = ex[4];
+                ex_alone[r] = year2;
+                life_alone[r] = S_half_life(ex, 156);
+                /* toward the others: the gap between C and the mean of the
+                 * other eight indices, over the no-event run's gap */
+                double g[2] = {0, 0};
+                for (int q = 0; q < 2; q++) {
+                    int w0 = q ? 52 : 4, w1 = q ? 105 : 5;
+                    for (int w = w0; w < w1; w++) {
+                        double others = 0, others_b = 0;
+                        for (int k = 0; k < SC_K; k++)
+                            if (k != P_C) {
+                                others += rows[(size_t)w * nm + mk[k]] / 8;
+                                others_b += base[(size_t)w * nm + mk[k]] / 8;
+                            }
+                        g[q] += ((rows[(size_t)w * nm + mc] - others) -
+                                 (base[(size_t)w * nm + mc] - others_b)) / (w1 - w0);
+                    }
+                }
+                gap_early[r] = g[0];
+                gap_late[r] = g[1];
+            } else {
+                ex_with[r] = year2;
+                life_with[r] = S_half_life(ex, 156);
             }
-            double ex = tp_mean(&tp, rows, mc, 52, 105) - 0;
-            double b = 0;
-            for (int w = 52; w < 105; w++) b += base_c[r][w] / 53;
-            if (arm == 1) ex_alone[r] = ex - b;
-            if (arm == 2) ex_with[r] = ex - b;
         }
-    double m, h, ea = 0, ma = 0;
+    }
+    double m, h, ea = 0, ma = 0, ge = 0, gl = 0, ml, hl;
     tp_paired(ex_with, ex_alone, reps, &m, &h);
+    tp_paired(life_with, life_alone, reps, &ml, &hl);
     for (int r = 0; r < reps; r++) {
         ea += early_alone[r] / reps;
         ma += ex_alone[r] / reps;
+        ge += gap_early[r] / reps;
+        gl += gap_late[r] / reps;
     }
-    fprintf(stderr, "fact 6: excess P_C in year 2: alone %.4f (week 4: %.4f), with supporters "
-                    "%.4f more (+- %.4f)\n", ma, ea, m, h);
-    cr_expect(ma < 0.5 * ea, "raised alone, C should decay back toward the others");
-    cr_expect(m - h > 0, "raised with its supporters, C should persist longer");
+    fprintf(stderr, "fact 6: excess P_C: alone week 4 %.4f, year 2 %.4f; its gap over the other "
+                    "eight: week 4 %.4f, year 2 %.4f; with supporters %.4f more in year 2 (+- %.4f), "
+                    "half-life %.1f weeks longer (+- %.1f)\n",
+            ea, ma, ge, gl, m, h, ml, hl);
+    cr_expect(ma < 0.5 * ea, "raised alone, C should decay back");
+    cr_expect(ge > 0 && gl < 0.5 * ge, "raised alone, C's lead over the other preconditions "
+                                       "should shrink: %.4f to %.4f", ge, gl);
+    cr_expect(m - h > 0, "raised with its supporters, C should keep more of the raise");
+    cr_expect(ml - hl > 0, "raised with its supporters, C should take longer to lose half of it");
     free(rows);
+    free(base);
     tp_free(&tp);
 }
 
 /* ---- 7. letting go offsets a statutory cut ------------------------------------ */
 
-Test(facts, letting_go_offsets_a_statutory_cut, .timeout = 600)
+/* Wellbeing lost to a 20 % statutory cut at week 26 (the mean over weeks
+ * 26-156 without the cut minus with it, per replication) and community
+ * capacity without the cut, with I set to `level` in every actor. */
+static void S_cut_loss(const char *const *sets, size_t n_sets, double level, int reps,
+                       double *loss, double *comm)
+{
+    tp_place tp;
+    S_load(&tp, sets, n_sets);
+    tp_set_all_p(&tp, P_I, level);
+    double *rows = S_rows(&tp);
+    size_t mw = tp_metric(&tp, "wellbeing_with_needs"), mcc = tp_metric(&tp, "community_capacity");
+    for (int r = 0; r < reps; r++) {
+        S_ev e = S_none();
+        cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, rows, 0), 0);
+        double base = tp_mean(&tp, rows, mw, 26, 157);
+        comm[r] = tp_mean(&tp, rows, mcc, 26, 157);
+        e.cut = 0.2;
+        e.cut_week = 26;
+        cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, rows, 0), 0);
+        loss[r] = base - tp_mean(&tp, rows, mw, 26, 157);
+    }
+    free(rows);
+    tp_free(&tp);
+}
+
+Test(facts, letting_go_offsets_a_statutory_cut, .timeout = 900)
 {
     const char *sets[] = {"population.size=60000", "run.weeks=156"};
+    /* the same without letting go's channels to community capacity: no I
+     * uplift of community and voluntary capacity, no emerging groups */
+    const char *off[] = {"population.size=60000", "run.weeks=156", "community.lambda_I=0",
+                         "community.iota=0"};
     int reps = tp_reps(6);
-    double loss[2][16], comm[2][16];
+    double loss[2][16], comm[2][16], loss_off[2][16], comm_off[2][16];
     for (int arm = 0; arm < 2; arm++) {
-        tp_place tp;
-        S_load(&tp, sets, 2);
-        tp_set_all_p(&tp, P_I, arm == 0 ? 0.1 : 0.9);
-        double *rows = S_rows(&tp);
-        size_t mw = tp_metric(&tp, "wellbeing_with_needs"), mcc = tp_metric(&tp, "community_capacity");
-        for (int r = 0; r < reps; r++) {
-            S_ev e = S_none();
-            cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, rows, 0), 0);
-            double base = tp_mean(&tp, rows, mw, 26, 157);
-            comm[arm][r] = tp_mean(&tp, rows, mcc, 26, 157);
-            e.cut = 0.2;
-            e.cut_week = 26;
-            cr_assert_eq(tp_run(&tp, (unsigned)r, S_event, &e, rows, 0), 0);
-            loss[arm][r] = base - tp_mean(&tp, rows, mw, 26, 157);
-        }
-        free(rows);
-        tp_free(&tp);
+        S_cut_loss(sets, 2, arm == 0 ? 0.1 : 0.9, reps, loss[arm], comm[arm]);
+        S_cut_loss(off, 4, arm == 0 ? 0.1 : 0.9, reps, loss_off[arm], comm_off[arm]);
     }
-    double m, h, l0 = 0, l1 = 0;
+    double m, h, l0 = 0, l1 = 0, mc, hc, mo, ho;
     tp_paired(loss[0], loss[1], reps, &m, &h);
+    tp_paired(comm[1], comm[0], reps, &mc, &hc);
+    double offset[16], offset_off[16];
     for (int r = 0; r < reps; r++) {
         l0 += loss[0][r] / reps;
         l1 += loss[1][r] / reps;
+        offset[r] = loss[0][r] - loss[1][r];
+        offset_off[r] = loss_off[0][r] - loss_off[1][r];
     }
+    tp_paired(offset, offset_off, reps, &mo, &ho);
+    double h1, m1;
+    double zero[16] = {0};
+    tp_paired(loss[1], zero, reps, &m1, &h1);
     fprintf(stderr, "fact 7: wellbeing lost to a 20%% statutory cut: low I %.5f, high I %.5f "
-                    "(offset %.0f%%); difference %.5f +- %.5f; community capacity %.0f vs %.0f\n",
-            l0, l1, 100 * (1 - l1 / l0), m, h, comm[0][0], comm[1][0]);
+                    "(offset %.0f%%); difference %.5f +- %.5f; community capacity high I - low I "
+                    "%.0f +- %.0f; the offset less the offset without I's channels to community "
+                    "capacity %.5f +- %.5f\n",
+            l0, l1, 100 * (1 - l1 / l0), m, h, mc, hc, mo, ho);
     cr_expect(l0 > 0, "a cut should cost wellbeing");
-    cr_expect(m - h > 0, "letting go should offset part of the cut");
-    cr_expect(comm[1][0] > comm[0][0], "high I should have more community capacity");
+    cr_expect(m - h > 0, "letting go should offset the cut (interval above 0)");
+    cr_expect(m1 - h1 > 0, "only part of it: high I still loses wellbeing (interval above 0)");
+    cr_expect(mc - hc > 0, "high I should have more community capacity (interval above 0)");
+    cr_expect(mo - ho > 0, "the offset should come through community capacity: without I's "
+                           "channels to it the offset is smaller (interval above 0)");
 }
 
 /* ---- 8. nothing diverges ----------------------------------------------------- */
