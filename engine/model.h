@@ -99,6 +99,10 @@ typedef struct ps_model_type {
     /* per steady metric, the drift (in its units) over the reported window
      * below which a detectable drift is immaterial */
     const double *steady_tolerance;
+    /* The metrics that count people or places (a week's requests, open
+     * cases ...): the report also gives them scaled to the whole place. */
+    const char *const *count_metrics;
+    size_t n_count_metrics;
     /* The metrics whose resilience to each dated shock is measured. */
     const char *const *resilience_metrics;
     size_t n_resilience_metrics;

@@ -559,6 +559,41 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     }
     }
     fputs("</table>\n", html);
+    if (type->n_count_metrics) {
+        long sim = type->population(arms[0].place);
+        long whole = type->place_population ? type->place_population(arms[0].place) : sim;
+        double k_scale = (double)whole / (double)sim;
+        fprintf(html, "<h2>Counts a week, for the whole place</h2>\n<p>Means over the %zu "
+                      "reported weeks, for the place's %ld adults",
+                c->weeks, whole);
+        if (whole != sim)
+            fprintf(html, " (the %ld simulated adults' counts scaled by %.3g; series.csv has "
+                          "the simulated counts)", sim, k_scale);
+        fputs(".</p>\n", html);
+        fputs(n_arms > 1 ? "<table><tr><th>count</th><th>baseline</th><th>policy</th>"
+                           "<th>difference (95 % interval)</th></tr>\n"
+                         : "<table><tr><th>count</th><th>mean</th><th>95 % interval</th></tr>\n",
+              html);
+        for (size_t k = 0; k < type->n_count_metrics; k++) {
+            size_t m = S_find(c, type->count_metrics[k]);
+            if (m == (size_t)-1) continue;
+            for (size_t r = 0; r < c->reps; r++) {
+                x[r] = k_scale * ps_compare_horizon_mean(c, 0, r, m);
+                y[r] = n_arms > 1 ? k_scale * ps_compare_horizon_mean(c, 1, r, m) : x[r];
+            }
+            ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
+                        pd = ps_paired_ci(x, y, c->reps);
+            fputs("<tr><td>", html);
+            ps_write_html(html, c->metric_names[m]);
+            if (n_arms > 1)
+                fprintf(html, "</td><td>%.0f</td><td>%.0f</td><td>%+.0f (%+.0f to %+.0f)</td></tr>\n",
+                        bx.mean, by.mean, pd.mean, pd.lo, pd.hi);
+            else
+                fprintf(html, "</td><td>%.0f</td><td>%.0f to %.0f</td></tr>\n", bx.mean, bx.lo,
+                        bx.hi);
+        }
+        fputs("</table>\n", html);
+    }
     if (type->n_cost_metrics) {
         double rate = type->discount_rate ? type->discount_rate(arms[0].place) : 0.035;
         long sim = type->population(arms[0].place);

@@ -132,6 +132,11 @@ static const char *const S_headline_metrics[] = {"wellbeing_with_needs", "unmet_
 static const double S_steady_tolerance[] = {0.005, 0.005, 0.005, 0.005, 0.005, 0.01, 0.01,
                                             0.01,  0.01,  0.01,  0.01,  0.01,  0.01, 0.01, 0.01};
 
+/* counts a week, of people or places */
+static const char *const S_count_metrics[] = {"first_supports", "episodes_closed", "requests",
+                                              "turned_away", "setbacks", "onsets", "open_cases",
+                                              "capacity_total", "volunteers"};
+
 static const char *const S_cost_metrics[] = {"cost_services", "cost_crisis_unmet",
                                              "cost_crisis_turned_away", "cost_crisis",
                                              "cost_total"};
@@ -215,6 +220,8 @@ const ps_model_type sc_model_type = {
     .steady_metrics = S_steady_metrics,
     .n_steady_metrics = sizeof S_steady_metrics / sizeof *S_steady_metrics,
     .steady_tolerance = S_steady_tolerance,
+    .count_metrics = S_count_metrics,
+    .n_count_metrics = sizeof S_count_metrics / sizeof *S_count_metrics,
     .resilience_metrics = S_resilience_metrics,
     .n_resilience_metrics = sizeof S_resilience_metrics / sizeof *S_resilience_metrics,
     .phase_names = S_phase_names,
