@@ -1,6 +1,7 @@
 /* placesim: the command-line front end. */
 #include <errno.h>
 #include <getopt.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -396,6 +397,12 @@ static int S_snapshots_open(const S_args *a, const ps_loaded *arm, ps_snapshot *
 {
     memset(io, 0, sizeof *io);
     ps_snapshot_header h;
+    if ((a->snapshot_path || a->from_path) && (!S_model->save || !S_model->restore)) {
+        ps_diag_add(d, PS_ERR_INPUT, a->snapshot_path ? "--snapshot-at" : "--from", 0, "",
+                    "the model '%s' does not save its state, so it takes no snapshots",
+                    S_model->name);
+        return -1;
+    }
     if (a->snapshot_path) {
         if (a->snapshot_week >= arm->scen.run.weeks) {
             ps_diag_add(d, PS_ERR_INPUT, "--snapshot-at", 0, "",
@@ -815,6 +822,9 @@ static int S_cmd_params(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* GSL's default handler aborts the process on a domain error; the
+     * library's callers check the status codes instead */
+    gsl_set_error_handler_off();
     if (argc < 2) {
         S_usage_main(stderr);
         return 2;
