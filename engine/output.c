@@ -16,7 +16,7 @@
 #include "scenario.h"
 #include "text.h"
 
-static int S_mkdir_p(const char *dir)
+int ps_mkdir_p(const char *dir)
 {
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", dir);
@@ -275,7 +275,7 @@ int ps_output_prepare_dir(const char *dir, int overwrite, ps_diag *d)
                         "exists and is not a directory");
             return -1;
         }
-    } else if (S_mkdir_p(dir) != 0) {
+    } else if (ps_mkdir_p(dir) != 0) {
         ps_diag_add(d, PS_ERR_IO, dir, 0, "", "cannot create: %s",
                     strerror(errno));
         return -1;

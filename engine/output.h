@@ -34,6 +34,10 @@ typedef struct ps_outfile {
  * holds files, refuses unless overwrite (an earlier manifest.json is then
  * removed: it no longer vouches for what is being replaced). Returns 0 or
  * -1 (with d filled). */
+/* Creates dir and its parents as needed (like mkdir -p). Returns 0 or -1
+ * (errno set). */
+int ps_mkdir_p(const char *dir);
+
 int ps_output_prepare_dir(const char *dir, int overwrite, ps_diag *d);
 
 /* Locks an existing directory for this process (again: a no-op) and starts

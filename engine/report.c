@@ -323,6 +323,52 @@ static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *t
           "compare --precision adds replications until it can, or says it cannot).</p>\n", fp);
 }
 
+/* A table of metrics scaled to the whole place: each arm's mean over
+ * replications and the paired difference, of either each replication's
+ * mean over the reported weeks (rate < 0) or its total discounted at rate. */
+typedef struct {
+    const char *what, *single; /* column titles */
+    const char *const *metrics, *const *labels; /* labels NULL: the metric names */
+    size_t n;
+    double scale, rate, unit;   /* unit: multiplies the shown numbers */
+    const char *prefix, *suffix;
+} S_scaled_table;
+
+static void S_table(FILE *html, const ps_compare_data *c, size_t n_arms, const S_scaled_table *t,
+                    double *x, double *y)
+{
+    if (n_arms > 1)
+        fprintf(html, "<table><tr><th>%s</th><th>baseline</th><th>policy</th>"
+                      "<th>difference (95 %% interval)</th></tr>\n", t->what);
+    else
+        fprintf(html, "<table><tr><th>%s</th><th>%s</th><th>95 %% interval</th></tr>\n", t->what,
+                t->single);
+    for (size_t k = 0; k < t->n; k++) {
+        size_t m = S_find(c, t->metrics[k]);
+        if (m == (size_t)-1) continue;
+        for (size_t r = 0; r < c->reps; r++)
+            for (size_t a = 0; a < 2; a++) {
+                size_t arm = n_arms > 1 ? a : 0;
+                double v = t->rate < 0 ? ps_compare_horizon_mean(c, arm, r, m)
+                                       : ps_compare_discounted_total(c, arm, r, m, t->rate);
+                (a ? y : x)[r] = t->scale * t->unit * v;
+            }
+        ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
+                    pd = ps_paired_ci(x, y, c->reps);
+        fputs("<tr><td>", html);
+        ps_write_html(html, t->labels ? t->labels[k] : c->metric_names[m]);
+        const char *p = t->prefix, *q = t->suffix;
+        if (n_arms > 1)
+            fprintf(html, "</td><td>%s%.4g%s</td><td>%s%.4g%s</td><td>%+.3g%s (%+.3g to %+.3g)"
+                          "</td></tr>\n",
+                    p, bx.mean, q, p, by.mean, q, pd.mean, q, pd.lo, pd.hi);
+        else
+            fprintf(html, "</td><td>%s%.4g%s</td><td>%s%.4g%s to %s%.4g%s</td></tr>\n", p,
+                    bx.mean, q, p, bx.lo, q, p, bx.hi, q);
+    }
+    fputs("</table>\n", html);
+}
+
 /* Where the numbers come from: the warm-up, whether it held the
  * transient, and whether the reported window drifts. */
 static void S_steady_section(FILE *fp, const ps_compare_data *c)
@@ -559,10 +605,10 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     }
     }
     fputs("</table>\n", html);
+    long sim = type->population(arms[0].place);
+    long whole = type->place_population ? type->place_population(arms[0].place) : sim;
+    double k_scale = (double)whole / (double)sim;
     if (type->n_count_metrics) {
-        long sim = type->population(arms[0].place);
-        long whole = type->place_population ? type->place_population(arms[0].place) : sim;
-        double k_scale = (double)whole / (double)sim;
         fprintf(html, "<h2>Counts a week, for the whole place</h2>\n<p>Means over the %zu "
                       "reported weeks, for the place's %ld adults",
                 c->weeks, whole);
@@ -570,35 +616,12 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
             fprintf(html, " (the %ld simulated adults' counts scaled by %.3g; series.csv has "
                           "the simulated counts)", sim, k_scale);
         fputs(".</p>\n", html);
-        fputs(n_arms > 1 ? "<table><tr><th>count</th><th>baseline</th><th>policy</th>"
-                           "<th>difference (95 % interval)</th></tr>\n"
-                         : "<table><tr><th>count</th><th>mean</th><th>95 % interval</th></tr>\n",
-              html);
-        for (size_t k = 0; k < type->n_count_metrics; k++) {
-            size_t m = S_find(c, type->count_metrics[k]);
-            if (m == (size_t)-1) continue;
-            for (size_t r = 0; r < c->reps; r++) {
-                x[r] = k_scale * ps_compare_horizon_mean(c, 0, r, m);
-                y[r] = n_arms > 1 ? k_scale * ps_compare_horizon_mean(c, 1, r, m) : x[r];
-            }
-            ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
-                        pd = ps_paired_ci(x, y, c->reps);
-            fputs("<tr><td>", html);
-            ps_write_html(html, c->metric_names[m]);
-            if (n_arms > 1)
-                fprintf(html, "</td><td>%.0f</td><td>%.0f</td><td>%+.0f (%+.0f to %+.0f)</td></tr>\n",
-                        bx.mean, by.mean, pd.mean, pd.lo, pd.hi);
-            else
-                fprintf(html, "</td><td>%.0f</td><td>%.0f to %.0f</td></tr>\n", bx.mean, bx.lo,
-                        bx.hi);
-        }
-        fputs("</table>\n", html);
+        S_scaled_table t = {"count", "mean", type->count_metrics, NULL, type->n_count_metrics,
+                            k_scale, -1, 1, "", ""};
+        S_table(html, c, n_arms, &t, x, y);
     }
     if (type->n_cost_metrics) {
         double rate = type->discount_rate ? type->discount_rate(arms[0].place) : 0.035;
-        long sim = type->population(arms[0].place);
-        long whole = type->place_population ? type->place_population(arms[0].place) : sim;
-        double k_scale = (double)whole / (double)sim;
         fprintf(html, "<h2>Cost</h2>\n<p>Totals over the %zu weeks in millions of pounds for "
                       "the whole place (%ld adults",
                 c->weeks, whole);
@@ -612,31 +635,9 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
                       "costs group (defaults: illustrative, rounded from published unit costs; "
                       "docs/model.md, section 7.4).</p>\n",
                 100 * rate);
-        fputs(n_arms > 1 ? "<table><tr><th>cost</th><th>baseline</th><th>policy</th>"
-                           "<th>difference (95 % interval)</th></tr>\n"
-                         : "<table><tr><th>cost</th><th>total</th><th>95 % interval</th></tr>\n",
-              html);
-        for (size_t k = 0; k < type->n_cost_metrics; k++) {
-            size_t m = S_find(c, type->cost_metrics[k]);
-            if (m == (size_t)-1) continue;
-            for (size_t r = 0; r < c->reps; r++) {
-                x[r] = k_scale * ps_compare_discounted_total(c, 0, r, m, rate);
-                y[r] = n_arms > 1 ? k_scale * ps_compare_discounted_total(c, 1, r, m, rate) : x[r];
-            }
-            ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
-                        pd = ps_paired_ci(x, y, c->reps);
-            fputs("<tr><td>", html);
-            ps_write_html(html, type->cost_kinds ? type->cost_kinds[k] : c->metric_names[m]);
-            if (n_arms > 1)
-                fprintf(html, "</td><td>&pound;%.4g m</td><td>&pound;%.4g m</td>"
-                              "<td>%+.3g m (%+.3g to %+.3g)</td></tr>\n",
-                        bx.mean / 1e6, by.mean / 1e6, pd.mean / 1e6, pd.lo / 1e6, pd.hi / 1e6);
-            else
-                fprintf(html, "</td><td>&pound;%.4g m</td><td>&pound;%.4g m to &pound;%.4g m</td>"
-                              "</tr>\n",
-                        bx.mean / 1e6, bx.lo / 1e6, bx.hi / 1e6);
-        }
-        fputs("</table>\n", html);
+        S_scaled_table t = {"cost", "total", type->cost_metrics, type->cost_kinds,
+                            type->n_cost_metrics, k_scale, rate, 1e-6, "&pound;", " m"};
+        S_table(html, c, n_arms, &t, x, y);
     }
     fputs(n_arms > 1 ? "<p>Every number here comes from compare.csv, costs.csv, series.csv and "
                        "resilience_summary.csv beside this report.</p>\n</body></html>\n"

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "interrupt.h"
+#include "output.h"
 
 #define S_MAGIC "placesim warm state 1\n"
 
@@ -138,19 +138,6 @@ static void S_entry_path(const ps_warm_cache *c, const char *key, char *path, si
     snprintf(path, size, "%s/warm-%016llx.state", c->dir, (unsigned long long)h);
 }
 
-static int S_mkdir_p(const char *dir)
-{
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", dir);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* A reader over the bytes of an entry that refuses to run past the end. */
 typedef struct {
     const char *p, *end;
@@ -225,7 +212,7 @@ done:
 static void S_cache_write(const ps_warm_cache *cache, const char *path, const char *keytext,
                           const ps_warm_record *rec, const ps_state_blob *b)
 {
-    if (S_mkdir_p(cache->dir) != 0) return;
+    if (ps_mkdir_p(cache->dir) != 0) return;
     static unsigned counter;
     char tmp[1300];
     snprintf(tmp, sizeof tmp, "%s.%ld.%u.partial", path, (long)getpid(), counter++);

@@ -1,5 +1,6 @@
 #include "support.h"
 
+#include <criterion/criterion.h>
 #include <dirent.h>
 #include <gsl/gsl_cdf.h>
 #include <inttypes.h>
@@ -426,4 +427,17 @@ int tp_check_manifest(const char *dir, const char *manifest, char *why, size_t s
         p++;
     }
     return n;
+}
+
+void tp_mktmp(char *dir, size_t size, const char *name)
+{
+    snprintf(dir, size, "/tmp/placesim-%s-XXXXXX", name);
+    cr_assert_not_null(mkdtemp(dir), "cannot make a directory %s", dir);
+}
+
+void tp_rmtmp(const char *dir)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(tp_shell(cmd), 0, "cannot remove %s", dir);
 }

@@ -97,6 +97,11 @@ int tp_check_manifest(const char *dir, const char *manifest, char *why, size_t s
  * work_dir/chromium.log). */
 int tp_render_html(const char *html_path, const char *work_dir, char *dom, size_t size);
 
+/* A new directory /tmp/placesim-NAME-XXXXXX in dir (test fixtures), and
+ * its removal with everything in it. */
+void tp_mktmp(char *dir, size_t size, const char *name);
+void tp_rmtmp(const char *dir);
+
 /* Whether two files have the same bytes. */
 int tp_same_file(const char *a, const char *b);
 

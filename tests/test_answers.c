@@ -14,19 +14,9 @@
 
 static char S_tmp[256];
 
-static void S_mktmp(void)
-{
-    snprintf(S_tmp, sizeof S_tmp, "/tmp/placesim-answers-XXXXXX");
-    cr_assert_not_null(mkdtemp(S_tmp));
-}
+static void S_mktmp(void) { tp_mktmp(S_tmp, sizeof S_tmp, "answers"); }
 
-static void S_rmtmp(void)
-{
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", S_tmp);
-    signal(SIGCHLD, SIG_DFL);
-    cr_expect_eq(system(cmd), 0);
-}
+static void S_rmtmp(void) { tp_rmtmp(S_tmp); }
 
 /* Runs a shell command line with $P the binary, $T the test's directory
  * and the cache in $T/cache; returns its exit status. */

@@ -13,18 +13,9 @@
 
 static char S_dir[64];
 
-static void S_mktmp(void)
-{
-    snprintf(S_dir, sizeof S_dir, "/tmp/placesim-inputs-XXXXXX");
-    cr_assert_not_null(mkdtemp(S_dir));
-}
+static void S_mktmp(void) { tp_mktmp(S_dir, sizeof S_dir, "inputs"); }
 
-static void S_rmtmp(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", S_dir);
-    cr_expect_eq(tp_shell(cmd), 0);
-}
+static void S_rmtmp(void) { tp_rmtmp(S_dir); }
 
 static double S_now(void)
 {

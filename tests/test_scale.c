@@ -16,19 +16,9 @@
 
 static char S_tmp[256];
 
-static void S_mktmp(void)
-{
-    snprintf(S_tmp, sizeof S_tmp, "/tmp/placesim-scale-XXXXXX");
-    cr_assert_not_null(mkdtemp(S_tmp));
-}
+static void S_mktmp(void) { tp_mktmp(S_tmp, sizeof S_tmp, "scale"); }
 
-static void S_rmtmp(void)
-{
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", S_tmp);
-    signal(SIGCHLD, SIG_DFL);
-    cr_expect_eq(system(cmd), 0);
-}
+static void S_rmtmp(void) { tp_rmtmp(S_tmp); }
 
 #define S_MAX_REPS 16
 static const char *const S_shares[] = {"unmet_share_of_needs", "weeks_to_first_support",
