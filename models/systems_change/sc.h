@@ -170,6 +170,8 @@ typedef struct sc_actors {
     double *budget;      /* base capacity after cuts and commissioning */
     double *seconded;    /* places of staff seconded to it by others (a secondment event):
                           * they keep their capacity, and the I uplift does not apply */
+    double *seconded_cost; /* what those places cost a case-week together, at the
+                            * unit cost of the kind of actor that seconded them */
     double *visibility;  /* how readily citizens find the actor: its initial capacity */
     double *influence0;  /* the scenario's influence (institutional role) */
     double *capacity;    /* effective capacity this tick */

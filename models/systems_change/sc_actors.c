@@ -341,7 +341,7 @@ static void S_new_community_actor(sc_state *st, double PI)
     A->influence[n] = 0.01;
     A->perf[n] = A->asp[n] = 0.5;
     A->avail[n] = 1;
-    A->rej[n] = A->cut[n] = A->stress[n] = A->seconded[n] = 0;
+    A->rej[n] = A->cut[n] = A->stress[n] = A->seconded[n] = A->seconded_cost[n] = 0;
     A->cases[n] = A->requests[n] = A->turned_away[n] = 0;
     A->succ[n] = A->fail[n] = A->joint_succ[n] = 0;
     A->case_mean[n] = A->request_mean[n] = A->case_adjust[n] = 0;

@@ -593,17 +593,21 @@ void sc_intervention_apply(void *vs, const ps_intervention *iv, double from, dou
         int to_a = h->actor;
         if (!A->alive[to_a]) break;
         if (from == 0 && to > 0 && mask) *mask = (double)A->domains[to_a];
-        double f0 = 1 - from * h->value, f1 = 1 - to * h->value, moved = 0;
+        double f0 = 1 - from * h->value, f1 = 1 - to * h->value, moved = 0, cost = 0;
         uint32_t brought = 0;
         for (int a = 0; a < st->pl->A; a++) {
             if (!h->actors[a] || !A->alive[a] || f0 <= 0) continue;
             double nb = A->budget[a] * f1 / f0;
             moved += A->budget[a] - nb;
+            /* seconded staff cost what they cost where they came from */
+            cost += (A->budget[a] - nb) * st->pl->case_week_cost[A->kind[a]];
             A->budget[a] = nb;
             brought |= A->domains[a];
         }
         A->seconded[to_a] += moved;
+        A->seconded_cost[to_a] += cost;
         if (A->seconded[to_a] < 0) A->seconded[to_a] = 0;
+        if (A->seconded_cost[to_a] < 0) A->seconded_cost[to_a] = 0;
         if (to > 0) A->domains[to_a] |= brought;
         else if (mask) A->domains[to_a] = (uint32_t)*mask;
         st->adj_dirty = 1;

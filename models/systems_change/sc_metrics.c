@@ -131,8 +131,16 @@ void sc_observe(const void *vs, double *row)
     /* costs this week: open cases at their kind's unit cost; unmet needs at
      * their domain's crisis cost times their severity; requests turned away */
     double cost_cases = 0, cost_unmet = 0;
-    for (int a = 0; a < A->n; a++)
-        if (A->alive[a]) cost_cases += (double)A->cases[a] * st->pl->case_week_cost[A->kind[a]];
+    for (int a = 0; a < A->n; a++) {
+        if (!A->alive[a]) continue;
+        /* a case-week at the actor's own unit cost, blended with that of
+         * the staff seconded to it, by their share of its places */
+        double rate = st->pl->case_week_cost[A->kind[a]];
+        double own = A->capacity[a] - A->seconded[a];
+        if (A->seconded[a] > 0 && own + A->seconded[a] > 0)
+            rate = (own * rate + A->seconded_cost[a]) / (own + A->seconded[a]);
+        cost_cases += (double)A->cases[a] * rate;
+    }
     for (int d = 0; d < st->pl->D; d++)
         cost_unmet += ps_unfixed(t->unmet_severity[d]) * st->pl->crisis_week_cost[d];
     double cost_away = (double)st->turned_away_tick * st->pl->turned_away_cost;

@@ -9,7 +9,7 @@
 #include "sc.h"
 
 /* raised whenever the fields below change */
-#define SC_SNAPSHOT_FORMAT 5
+#define SC_SNAPSHOT_FORMAT 6
 
 /* one direction of the transfer, so saving and restoring list the same
  * fields in the same order */
@@ -118,6 +118,7 @@ static void S_transfer(S_io *io, sc_state *st)
     MOVE(io, A->domains, an);
     MOVE(io, A->budget, an);
     MOVE(io, A->seconded, an);
+    MOVE(io, A->seconded_cost, an);
     MOVE(io, A->visibility, an);
     MOVE(io, A->influence0, an);
     MOVE(io, A->capacity, an);

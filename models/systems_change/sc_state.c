@@ -89,7 +89,7 @@ void sc_destroy(void *vs)
     free(c->relapse); free(c->lead); free(c->partner); free(c->episode_tick); free(c->told);
     sc_actors *a = &st->a;
     free(a->alive); free(a->left); free(a->kind); free(a->role); free(a->system); free(a->hood);
-    free(a->domains); free(a->budget); free(a->seconded); free(a->visibility); free(a->influence0); free(a->capacity); free(a->values);
+    free(a->domains); free(a->budget); free(a->seconded); free(a->seconded_cost); free(a->visibility); free(a->influence0); free(a->capacity); free(a->values);
     free(a->p); free(a->p0); free(a->p_next); free(a->influence); free(a->perf);
     free(a->asp); free(a->rej); free(a->cut); free(a->stress); free(a->avail);
     free(a->cases); free(a->requests); free(a->turned_away); free(a->succ);
@@ -222,7 +222,7 @@ void *sc_create(const void *vplace, ps_rng_key key, ps_diag *d)
     a->cap_n = cap_n;
     ALLOC(a->alive, cap_n); ALLOC(a->left, cap_n); ALLOC(a->kind, cap_n); ALLOC(a->role, cap_n);
     ALLOC(a->system, cap_n); ALLOC(a->hood, cap_n); ALLOC(a->domains, cap_n);
-    ALLOC(a->budget, cap_n); ALLOC(a->seconded, cap_n); ALLOC(a->visibility, cap_n); ALLOC(a->influence0, cap_n); ALLOC(a->capacity, cap_n); ALLOC(a->values, cap_n);
+    ALLOC(a->budget, cap_n); ALLOC(a->seconded, cap_n); ALLOC(a->seconded_cost, cap_n); ALLOC(a->visibility, cap_n); ALLOC(a->influence0, cap_n); ALLOC(a->capacity, cap_n); ALLOC(a->values, cap_n);
     ALLOC(a->p, cap_n); ALLOC(a->p0, cap_n); ALLOC(a->p_next, cap_n);
     ALLOC(a->influence, cap_n); ALLOC(a->perf, cap_n); ALLOC(a->asp, cap_n);
     ALLOC(a->rej, cap_n); ALLOC(a->cut, cap_n); ALLOC(a->stress, cap_n);
