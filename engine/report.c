@@ -332,7 +332,15 @@ typedef struct {
     size_t n;
     double scale, rate, unit;   /* unit: multiplies the shown numbers */
     const char *prefix, *suffix;
+    int whole;                  /* 1: shown as whole numbers (counts) */
 } S_scaled_table;
+
+/* A number of a scaled table, as a whole number or to four figures. */
+static void S_number(FILE *fp, const S_scaled_table *t, double v, int sign)
+{
+    if (t->whole) fprintf(fp, sign ? "%+.0f" : "%.0f", v);
+    else fprintf(fp, sign ? "%+.3g" : "%.4g", v);
+}
 
 static void S_table(FILE *html, const ps_compare_data *c, size_t n_arms, const S_scaled_table *t,
                     double *x, double *y)
@@ -358,13 +366,25 @@ static void S_table(FILE *html, const ps_compare_data *c, size_t n_arms, const S
         fputs("<tr><td>", html);
         ps_write_html(html, t->labels ? t->labels[k] : c->metric_names[m]);
         const char *p = t->prefix, *q = t->suffix;
-        if (n_arms > 1)
-            fprintf(html, "</td><td>%s%.4g%s</td><td>%s%.4g%s</td><td>%+.3g%s (%+.3g to %+.3g)"
-                          "</td></tr>\n",
-                    p, bx.mean, q, p, by.mean, q, pd.mean, q, pd.lo, pd.hi);
-        else
-            fprintf(html, "</td><td>%s%.4g%s</td><td>%s%.4g%s to %s%.4g%s</td></tr>\n", p,
-                    bx.mean, q, p, bx.lo, q, p, bx.hi, q);
+        fprintf(html, "</td><td>%s", p);
+        S_number(html, t, bx.mean, 0);
+        if (n_arms > 1) {
+            fprintf(html, "%s</td><td>%s", q, p);
+            S_number(html, t, by.mean, 0);
+            fprintf(html, "%s</td><td>", q);
+            S_number(html, t, pd.mean, 1);
+            fprintf(html, "%s (", q);
+            S_number(html, t, pd.lo, 1);
+            fputs(" to ", html);
+            S_number(html, t, pd.hi, 1);
+            fputs(")</td></tr>\n", html);
+        } else {
+            fprintf(html, "%s</td><td>%s", q, p);
+            S_number(html, t, bx.lo, 0);
+            fprintf(html, "%s to %s", q, p);
+            S_number(html, t, bx.hi, 0);
+            fprintf(html, "%s</td></tr>\n", q);
+        }
     }
     fputs("</table>\n", html);
 }
@@ -617,7 +637,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
                           "the simulated counts)", sim, k_scale);
         fputs(".</p>\n", html);
         S_scaled_table t = {"count", "mean", type->count_metrics, NULL, type->n_count_metrics,
-                            k_scale, -1, 1, "", ""};
+                            k_scale, -1, 1, "", "", 1};
         S_table(html, c, n_arms, &t, x, y);
     }
     if (type->n_cost_metrics) {
@@ -636,7 +656,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
                       "docs/model.md, section 7.4).</p>\n",
                 100 * rate);
         S_scaled_table t = {"cost", "total", type->cost_metrics, type->cost_kinds,
-                            type->n_cost_metrics, k_scale, rate, 1e-6, "&pound;", " m"};
+                            type->n_cost_metrics, k_scale, rate, 1e-6, "&pound;", " m", 0};
         S_table(html, c, n_arms, &t, x, y);
     }
     fputs(n_arms > 1 ? "<p>Every number here comes from compare.csv, costs.csv, series.csv and "
