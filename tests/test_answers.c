@@ -23,7 +23,9 @@ static void S_rmtmp(void) { tp_rmtmp(S_tmp); }
 static int S_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int S_sh(const char *fmt, ...)
 {
-    char body[3000], cmd[3600];
+    /* room for the body, the two paths the build names and the directory */
+    char body[3000], cmd[sizeof body + sizeof PLACESIM_SOURCE_DIR + sizeof PLACESIM_BINARY +
+                         2 * sizeof S_tmp + 96];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(body, sizeof body, fmt, ap);
