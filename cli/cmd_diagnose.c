@@ -511,7 +511,7 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
     size_t n_common = 0, n_arms = 0;
     S_armdef *defs = NULL;
     dx_lever *levers = NULL;
-    ps_compare_data data;
+    ps_compare_data data = {0};
     memset(&data, 0, sizeof data);
     int rc = 0, prepared = 0;
     char out[1024];
@@ -666,7 +666,7 @@ fail:
         fprintf(stderr, "placesim: the diagnosis did not finish; %s %s\n", out, what);
     }
 done:
-    free(data.rows);
+    ps_compare_data_free(&data);
     free(levers);
     free(defs);
     free(common);
