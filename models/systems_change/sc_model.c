@@ -151,7 +151,8 @@ static const char *const S_cost_kinds[] = {"services", "crisis: unmet need",
  * section 2.6; tests/test_scale.c): the steady-state shares agree with the
  * full size within their intervals when the median organisation holds
  * about 180 places (136,000 of Coventry's 270,000 adults); at 132 places
- * (99,000 adults) trust density is 2.4 points low, outside them. */
+ * (99,000 adults) trust density is already 1.4 to 2.4 points low, at the
+ * edge of the intervals or outside them. */
 #define S_MEDIAN_PLACES 180.0
 
 static int S_cmp_double(const void *x, const void *y)
