@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -264,7 +265,7 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
         case 'A':
             errno = 0;
             v = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end || errno || v < 0 || optind >= argc) {
+            if (*optarg == '\0' || *end || errno || v < 0 || v > INT_MAX || optind >= argc) {
                 fprintf(stderr, "placesim: --snapshot-at: expected a week and a file, e.g. "
                                 "--snapshot-at 52 warm.snap\n");
                 return -1;

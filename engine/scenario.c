@@ -68,6 +68,8 @@ void ps_cfg_path(const config_setting_t *s, char *buf, size_t size)
     }
 }
 
+static void S_vreport(const config_setting_t *s, const char *member, ps_diag *d,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 static void S_vreport(const config_setting_t *s, const char *member,
                       ps_diag *d, const char *fmt, va_list ap)
 {
@@ -652,8 +654,9 @@ static void S_read_model_group(const config_setting_t *g, const char *prefix,
 /* Refuses a string longer than PS_INPUT_MAX_STRING bytes (adjacent
  * literals joined, as libconfig joins them), at the line where it starts:
  * libconfig's scanner takes time quadratic in a string's length, so a
- * 10 MB string would keep it busy for minutes. Walks comments and strings
- * as the scanner does. Returns 0 or -1 (one problem, in d). */
+ * 10 MB string would keep it busy for minutes. Refuses an @include
+ * outside strings and comments too. Walks comments and strings as the
+ * scanner does. Returns 0 or -1 (one problem, in d). */
 static int S_check_strings(const char *t, size_t len, const char *file, ps_diag *d)
 {
     const char *p = t, *end = t + len;
@@ -680,6 +683,15 @@ static int S_check_strings(const char *t, size_t len, const char *file, ps_diag 
                 if (*p == '\n') line++;
             p = p < end ? p + 2 : end;
             continue;
+        }
+        if (c == '@' && (size_t)(end - p) >= 8 && memcmp(p, "@include", 8) == 0) {
+            /* libconfig would read the named file itself, unchecked: a
+             * device that never ends, or a file of any size */
+            ps_diag_add(d, PS_ERR_INPUT, file, line, "",
+                        "@include is not allowed: an included file would escape the checks "
+                        "every input file gets (section 11 of docs/scenario.md); put its "
+                        "settings in this file");
+            return -1;
         }
         if (c == '"') {
             if (!in_run) {

@@ -209,7 +209,8 @@ static int S_replicate(const ps_model_type *type, const void *place,
         int bad = ps_snapshot_seek(from, (int)rep, d) != 0;
         bad = bad || fread(hist, sizeof *hist, (size_t)(snap_week + 1) * nm, fp) !=
                          (size_t)(snap_week + 1) * nm;
-        bad = bad || fread(&ny, sizeof ny, 1, fp) != 1 || ny < 0 || (size_t)ny > n_years_max;
+        /* the years complete at the snapshot's week, as the run counts them */
+        bad = bad || fread(&ny, sizeof ny, 1, fp) != 1 || ny != (na ? snap_week / 52 : 0);
         bad = bad || (ny && fread(years, sizeof *years, (size_t)ny * na, fp) != (size_t)ny * na);
         bad = bad || fread(&niv, sizeof niv, 1, fp) != 1 || niv < 0;
         if (!bad && (size_t)niv > n_iv) {
@@ -219,7 +220,8 @@ static int S_replicate(const ps_model_type *type, const void *place,
                         "policy", (int)niv, n_iv);
             bad = 1;
         }
-        double *saved = calloc(2 * (size_t)(niv > 0 ? niv : 0) + 1, sizeof *saved);
+        /* niv is at most the timeline's length once it is believed */
+        double *saved = bad ? NULL : calloc(2 * (size_t)niv + 1, sizeof *saved);
         bad = bad || !saved ||
               (niv && fread(saved, sizeof *saved, 2 * (size_t)niv, fp) != 2 * (size_t)niv);
         if (!bad) {
@@ -236,10 +238,17 @@ static int S_replicate(const ps_model_type *type, const void *place,
                 }
         }
         free(saved);
+        int before = d->count;
         if (!bad) state = type->restore(place, ctx.key, fp, d);
+        /* the model does not know the file: its refusals are located here */
+        for (int i = before; !state && i < d->count && i < PS_DIAG_MAX; i++)
+            if (!d->entries[i].file[0])
+                snprintf(d->entries[i].file, sizeof d->entries[i].file, "%.255s", from->path);
         if (!state) {
             if (!d->count)
-                ps_diag_add(d, PS_ERR_INPUT, from->path, 0, "--from", "the snapshot is truncated");
+                ps_diag_add(d, PS_ERR_INPUT, from->path, 0, "--from",
+                            "replication %u's rows in the snapshot are not those of this run "
+                            "(truncated, or made by hand)", rep);
             rc = d->status ? d->status : PS_ERR_INPUT;
         } else {
             for (int w = 0; w <= snap_week && row_cb; w++) row_cb(cb_ctx, w, hist + (size_t)w * nm);

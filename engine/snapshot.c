@@ -156,7 +156,7 @@ int ps_snapshot_open(ps_snapshot *s, const char *path, const ps_snapshot_header 
         ps_diag_add(d, PS_ERR_INPUT, path, 0, "--from",
                     "a snapshot of another format (version %.1s; this placesim reads version "
                     "%.1s); make a new one with --snapshot-at WEEK FILE",
-                    magic + sizeof family - 1, PS_SNAPSHOT_MAGIC + sizeof family - 1);
+                    magic + sizeof family - 1, &PS_SNAPSHOT_MAGIC[sizeof family - 1]);
         return -1;
     }
     if (got != S_MAGIC_LEN || memcmp(magic, PS_SNAPSHOT_MAGIC, S_MAGIC_LEN) != 0) {
@@ -201,14 +201,28 @@ int ps_snapshot_open(ps_snapshot *s, const char *path, const ps_snapshot_header 
         return S_mismatch(d, path, "horizon or warm-up");
     if (h->n_metrics != want->n_metrics || h->n_annual != want->n_annual)
         return S_mismatch(d, path, "set of metrics");
+    /* --snapshot-at takes a week before the horizon: any other was not
+     * written by placesim, and would lead the reader past its rows */
+    if (h->week < 0 || h->week >= h->weeks || h->n_interventions < 0) {
+        ps_diag_add(d, PS_ERR_INPUT, path, 0, "--from",
+                    "the snapshot's header gives week %d of a run of %d weeks (and %d "
+                    "interventions): it was not made by --snapshot-at; make a new one with "
+                    "--snapshot-at WEEK FILE", (int)h->week, (int)h->weeks,
+                    (int)h->n_interventions);
+        return -1;
+    }
     /* every replication's bytes, before any is used */
     for (int r = 0; r < R; r++) {
         int64_t off = s->offsets[r], len = s->lengths[r];
         uint64_t sum;
-        if (off < data_at || len < 0 || off + len > (int64_t)st.st_size) {
+        /* the end is not computed before the start and length are known
+         * to fit: tables made by hand may give any numbers */
+        if (off < data_at || len < 0 || off > (int64_t)st.st_size ||
+            len > (int64_t)st.st_size - off) {
             ps_diag_add(d, PS_ERR_INPUT, path, 0, "--from",
-                        "the snapshot is truncated: replication %d (bytes %lld to %lld) is not "
-                        "all there", r, (long long)off, (long long)(off + len));
+                        "the snapshot is truncated: replication %d (bytes %lld to %llu) is not "
+                        "all there", r, (long long)off,
+                        (unsigned long long)off + (unsigned long long)len);
             return -1;
         }
         if (S_range_sum(s->fp, off, len, &sum) != 0 || sum != s->sums[r])

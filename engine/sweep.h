@@ -153,6 +153,20 @@ typedef struct ps_sweep_outcome {
 int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_options *opt,
                      ps_sweep_outcome *out, ps_diag *d);
 
+/* The journal's rows (sweep_journal.h), for ps_sweep_execute and for the
+ * fuzz target of a resumed journal (tests/fuzz/fuzz_journal.c). */
+
+/* runs.csv's columns, without the journal's checksum (malloc'd; NULL when
+ * out of memory). */
+char *ps_sweep_journal_header(const ps_sweep *sw);
+/* A ps_journal_check (ctx: the prepared sweep): a whole resumed row is
+ * this sweep's (see sweep_run.c). */
+int ps_sweep_check_row(void *ctx, size_t run, const char *row, char *why, size_t size);
+/* The metrics of every run from its checked row, into
+ * y[run * n_metrics + m]; *failed counts the failed runs. */
+void ps_sweep_parse_rows(const ps_sweep *sw, char *const *rows, size_t n_runs, double *y,
+                         size_t *failed);
+
 /* ---- analysis ------------------------------------------------------------ */
 
 typedef struct ps_sweep_index {

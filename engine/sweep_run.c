@@ -5,6 +5,7 @@
  * the scenario with its own overrides exactly as `placesim run --set` would
  * load it, so it gives the same numbers as that run alone. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <omp.h>
@@ -32,8 +33,8 @@ static double S_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* runs.csv's first line. */
-static char *S_header(const ps_sweep *sw)
+/* runs.csv's first line, less the journal's checksum column. */
+char *ps_sweep_journal_header(const ps_sweep *sw)
 {
     char *buf = NULL;
     size_t size = 0;
@@ -185,7 +186,7 @@ static void S_range(const ps_sweep *sw, const ps_sweep_factor *f, char *buf, siz
  * values are exactly those the design gives its point (so a value outside
  * a factor's range is refused), its status is ok or failed, and its
  * metrics are numbers. */
-static int S_check_row(void *ctx, size_t run, const char *row, char *why, size_t size)
+int ps_sweep_check_row(void *ctx, size_t run, const char *row, char *why, size_t size)
 {
     const ps_sweep *sw = ctx;
     size_t point = run / (size_t)sw->replications;
@@ -308,13 +309,23 @@ static void S_clear_results(const char *dir)
     }
 }
 
-/* Removes what an earlier sweep left in dir (with --overwrite). */
+/* Removes what an earlier sweep left in dir (with --overwrite): its
+ * manifest first, and durably, so that a sweep killed at any moment of
+ * this never leaves a finished sweep.json vouching for files that are
+ * gone (found by scripts/soak: a SIGKILL after the results went left the
+ * earlier sweep's finished manifest naming them). */
 static void S_clear_previous(const char *dir)
 {
     char path[1200];
-    S_clear_results(dir);
     snprintf(path, sizeof path, "%s/sweep.json", dir);
-    unlink(path);
+    if (unlink(path) == 0) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) {
+            fsync(fd);
+            close(fd);
+        }
+    }
+    S_clear_results(dir);
     ps_journal_remove_all(dir);
 }
 
@@ -354,11 +365,12 @@ static int S_prepare_dir(const ps_sweep *sw, const ps_sweep_options *opt, int ra
 
 /* The metrics of every run from its row (the text is what counts, so a
  * resumed sweep analyses exactly what an uninterrupted one would). */
-static void S_parse_rows(const ps_sweep *sw, const ps_journal *j, double *y, size_t *failed)
+void ps_sweep_parse_rows(const ps_sweep *sw, char *const *rows, size_t n_runs, double *y,
+                         size_t *failed)
 {
     *failed = 0;
-    for (size_t r = 0; r < j->n_runs; r++) {
-        const char *p = j->rows[r];
+    for (size_t r = 0; r < n_runs; r++) {
+        const char *p = rows[r];
         for (size_t f = 0; f < 4; f++) p = strchr(p, ',') + 1;
         if (strncmp(p, "failed", 6) == 0) (*failed)++;
         for (size_t f = 0; f < 1 + sw->k; f++) p = strchr(p, ',') + 1;
@@ -378,7 +390,7 @@ static int S_analyse(const ps_sweep *sw, const ps_journal *j, const char *dir, i
         ps_diag_add(d, PS_ERR_MEMORY, dir, 0, "", "out of memory");
         return -1;
     }
-    S_parse_rows(sw, j, y, &failed);
+    ps_sweep_parse_rows(sw, j->rows, j->n_runs, y, &failed);
     ps_sweep_analysis a;
     int rc = ps_sweep_analyse(sw, y, &a, d);
     if (rc == 0 && a.kind >= 0) rc = ps_sweep_write_indices(sw, &a, dir, d);
@@ -427,7 +439,7 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
 
     if ((rc = S_memory_guard(sw, opt, threads, d)) != 0) return rc;
     if (S_prepare_dir(sw, opt, rank, d) != 0) return d->status ? d->status : PS_ERR_INPUT;
-    char *header = S_header(sw);
+    char *header = ps_sweep_journal_header(sw);
     if (!header) {
         ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         return PS_ERR_MEMORY;
@@ -440,8 +452,8 @@ int ps_sweep_execute(ps_sweep *sw, const ps_model_type *type, const ps_sweep_opt
     /* rank 0 has made the directory and runs.csv's predecessor is gone */
     ps_ranks_barrier();
     long open_bad = ps_journal_open(&j, opt->out_dir, rank, header, o->runs,
-                                    (size_t)sw->replications, opt->resume, S_check_row, sw,
-                                    d) != 0;
+                                    (size_t)sw->replications, opt->resume, ps_sweep_check_row,
+                                    sw, d) != 0;
     /* no rank appends until every rank has read what is there */
     if (ps_ranks_max(open_bad)) {
         rc = d->status ? d->status : PS_ERR_IO;

@@ -154,9 +154,35 @@ static void S_take(S_cursor *c, void *dst, size_t n)
     c->p += n;
 }
 
-/* Restores an entry into a new state and rec; NULL when there is none, or
- * it is not whole, or it was made for another key (then the warm-up is
- * simulated again, which is always correct). */
+void *ps_warm_entry_read(const ps_model_type *type, const void *place, ps_rng_key key,
+                         const char *buf, size_t len, const char *keytext, ps_warm_record *rec)
+{
+    size_t klen = strlen(keytext), mlen = strlen(S_MAGIC);
+    uint64_t sum;
+    if (!buf || len < mlen + klen + 1 + sizeof sum || memcmp(buf, S_MAGIC, mlen) != 0 ||
+        memcmp(buf + mlen, keytext, klen) != 0 || buf[mlen + klen] != '\n')
+        return NULL;
+    memcpy(&sum, buf + len - sizeof sum, sizeof sum);
+    if (ps_fnv1a64(PS_FNV_OFFSET, buf, len - sizeof sum) != sum) return NULL;
+    S_cursor c = {buf + mlen + klen + 1, buf + len - sizeof sum, 0};
+    uint64_t nm = 0, nt = 0, blob = 0;
+    int64_t warmup = 0;
+    S_take(&c, &nm, sizeof nm);
+    S_take(&c, &nt, sizeof nt);
+    S_take(&c, &warmup, sizeof warmup);
+    if (c.bad || nm != rec->n_metrics || nt != rec->n_track || warmup != rec->warmup) return NULL;
+    S_take(&c, rec->row0, nm * sizeof *rec->row0);
+    S_take(&c, rec->series, (size_t)warmup * nt * sizeof *rec->series);
+    S_take(&c, &blob, sizeof blob);
+    if (c.bad || blob != (uint64_t)(c.end - c.p)) return NULL;
+    ps_state_blob b = {(char *)c.p, (size_t)blob};
+    ps_diag scratch;
+    ps_diag_init(&scratch);
+    return ps_state_blob_restore(type, place, key, &b, &scratch);
+}
+
+/* Restores the entry at path (ps_warm_entry_read); NULL when there is none
+ * or it cannot be read whole. */
 static void *S_cache_read(const ps_model_type *type, const void *place, ps_rng_key key,
                           const char *path, const char *keytext, ps_warm_record *rec)
 {
@@ -178,31 +204,7 @@ static void *S_cache_read(const ps_model_type *type, const void *place, ps_rng_k
     }
     int read_error = ferror(fp) || !feof(fp);
     fclose(fp);
-    void *state = NULL;
-    size_t klen = strlen(keytext), mlen = strlen(S_MAGIC);
-    uint64_t sum;
-    if (read_error || !buf || len < mlen + klen + 1 + sizeof sum ||
-        memcmp(buf, S_MAGIC, mlen) != 0 || memcmp(buf + mlen, keytext, klen) != 0 ||
-        buf[mlen + klen] != '\n')
-        goto done;
-    memcpy(&sum, buf + len - sizeof sum, sizeof sum);
-    if (ps_fnv1a64(PS_FNV_OFFSET, buf, len - sizeof sum) != sum) goto done;
-    S_cursor c = {buf + mlen + klen + 1, buf + len - sizeof sum, 0};
-    uint64_t nm = 0, nt = 0, blob = 0;
-    int64_t warmup = 0;
-    S_take(&c, &nm, sizeof nm);
-    S_take(&c, &nt, sizeof nt);
-    S_take(&c, &warmup, sizeof warmup);
-    if (c.bad || nm != rec->n_metrics || nt != rec->n_track || warmup != rec->warmup) goto done;
-    S_take(&c, rec->row0, nm * sizeof *rec->row0);
-    S_take(&c, rec->series, (size_t)warmup * nt * sizeof *rec->series);
-    S_take(&c, &blob, sizeof blob);
-    if (c.bad || blob != (uint64_t)(c.end - c.p)) goto done;
-    ps_state_blob b = {(char *)c.p, (size_t)blob};
-    ps_diag scratch;
-    ps_diag_init(&scratch);
-    state = ps_state_blob_restore(type, place, key, &b, &scratch);
-done:
+    void *state = read_error ? NULL : ps_warm_entry_read(type, place, key, buf, len, keytext, rec);
     free(buf);
     return state;
 }
@@ -248,8 +250,8 @@ static void S_cache_write(const ps_warm_cache *cache, const char *path, const ch
 
 /* ---- the warm start ------------------------------------------------------ */
 
-static int S_record_alloc(const ps_model_type *type, const void *place, int warmup,
-                          ps_warm_record *rec)
+int ps_warm_record_alloc(const ps_model_type *type, const void *place, int warmup,
+                         ps_warm_record *rec)
 {
     memset(rec, 0, sizeof *rec);
     const char *const *names;
@@ -267,7 +269,7 @@ void *ps_warm_start(const ps_model_type *type, const void *place, const ps_run_s
                     uint64_t state_hash, unsigned rep, const ps_warm_cache *cache,
                     ps_warm_record *rec, ps_diag *d)
 {
-    if (S_record_alloc(type, place, run->warmup, rec) != 0) {
+    if (ps_warm_record_alloc(type, place, run->warmup, rec) != 0) {
         ps_warm_record_free(rec);
         ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         return NULL;

@@ -65,6 +65,20 @@ void *ps_warm_start(const ps_model_type *type, const void *place, const ps_run_s
                     uint64_t state_hash, unsigned rep, const ps_warm_cache *cache,
                     ps_warm_record *rec, ps_diag *d);
 
+/* The parts of the cache, for its fuzz target (tests/fuzz/fuzz_warm.c). */
+
+/* A record sized for the place's metrics and a warm-up of `warmup` ticks
+ * (ps_warm_record_free frees it). Returns 0 or -1 (out of memory). */
+int ps_warm_record_alloc(const ps_model_type *type, const void *place, int warmup,
+                         ps_warm_record *rec);
+/* Restores a cache entry from its len bytes into a new state and rec (as
+ * allocated by ps_warm_record_alloc): NULL when the bytes are not a whole
+ * entry, their checksum does not hold, or they were made for another key
+ * (keytext) or another record's shape (then the warm-up is simulated
+ * again, which is always correct). */
+void *ps_warm_entry_read(const ps_model_type *type, const void *place, ps_rng_key key,
+                         const char *buf, size_t len, const char *keytext, ps_warm_record *rec);
+
 /* A model state as bytes in memory (the model's save hook), to start
  * several arms from. */
 typedef struct ps_state_blob {

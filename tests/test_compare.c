@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "experiment.h"
+#include "scenario.h"
 #include "policy.h"
 #include "stats.h"
 #include "support.h"
@@ -360,6 +361,110 @@ Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout =
     cr_expect_eq(S_sh(cmd), 2);
     snprintf(cmd, sizeof cmd, "grep -q 'before the snapshot' %s/err2.txt", dir);
     cr_expect_eq(S_sh(cmd), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    S_sh(cmd);
+}
+
+/* A snapshot made by hand: src with the 4 bytes at `at` replaced by
+ * `value`, and every checksum computed afresh, as a file that was not
+ * written by placesim but agrees with its checksums would be. `at` counts
+ * from where replication 0's model state starts (after its rows and the
+ * timeline's levels), or with in_header from the binary header's start.
+ * Reads the layout of engine/snapshot.h. */
+static void S_hand_made(const char *src, const char *dst, long at, const void *value,
+                        int in_header)
+{
+    FILE *in = fopen(src, "rb");
+    cr_assert_not_null(in);
+    fseek(in, 0, SEEK_END);
+    long n = ftell(in);
+    rewind(in);
+    unsigned char *b = malloc((size_t)n);
+    cr_assert_not_null(b);
+    cr_assert_eq(fread(b, 1, (size_t)n, in), (size_t)n);
+    fclose(in);
+    const size_t magic = 20, tables = magic + 120;
+    int32_t reps, week, nm;
+    memcpy(&reps, b + magic + 88, 4);
+    memcpy(&week, b + magic + 100, 4);
+    memcpy(&nm, b + magic + 104, 4);
+    int64_t off[8], len[8];
+    cr_assert(reps > 0 && reps <= 8);
+    memcpy(off, b + tables, (size_t)reps * 8);
+    memcpy(len, b + tables + (size_t)reps * 8, (size_t)reps * 8);
+    /* the rows of weeks 0..week, no complete year, no intervention, then
+     * the model's state */
+    size_t model = (size_t)off[0] + (size_t)(week + 1) * (size_t)nm * 8 + 4 + 4;
+    memcpy(b + (in_header ? magic : model) + (size_t)at, value, 4);
+    for (int r = 0; r < reps; r++) {
+        uint64_t sum = ps_fnv1a64(PS_FNV_OFFSET, b + off[r], (size_t)len[r]);
+        memcpy(b + tables + 2 * (size_t)reps * 8 + (size_t)r * 8, &sum, 8);
+    }
+    uint64_t hs = ps_fnv1a64(PS_FNV_OFFSET, b, tables + 3 * (size_t)reps * 8);
+    memcpy(b + tables + 3 * (size_t)reps * 8, &hs, 8);
+    FILE *out = fopen(dst, "wb");
+    cr_assert_not_null(out);
+    fwrite(b, 1, (size_t)n, out);
+    fclose(out);
+    free(b);
+}
+
+/* A snapshot whose checksums hold but whose state is not one a run of this
+ * place can be in (made by hand, or damaged where a checksum agrees by
+ * chance) is refused naming the value, before its replication runs. Such states
+ * used to be taken as they were: a severity of 2 gave other results, and
+ * an index beyond the place (a link's end, a citizen's lead) made the
+ * model read and write out of bounds (found by fuzz_snapshot and
+ * fuzz_warm; their regression inputs are in tests/fuzz/corpus/). */
+Test(snapshot, a_hand_made_state_is_refused_naming_the_value, .timeout = 120)
+{
+    char dir[] = "/tmp/placesim-snaphand-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[2048], snap[200], bad[200], err[4096], errpath[200];
+    const char *S = "--set population.size=300 --set run.weeks=30 --set run.warmup=4 "
+                    "--set 'run.summary_weeks=[30]' --reps 2 --quiet";
+    snprintf(snap, sizeof snap, "%s/w.snap", dir);
+    snprintf(bad, sizeof bad, "%s/bad.snap", dir);
+    snprintf(errpath, sizeof errpath, "%s/err.txt", dir);
+    snprintf(cmd, sizeof cmd,
+             "%s run tests/data/small.cfg %s --snapshot-at 10 %s --out %s/whole >/dev/null",
+             PLACESIM_BINARY, S, snap, dir);
+    cr_assert_eq(S_sh(cmd), 0);
+    /* the model's state: 4 check words, tick and week, then the severities
+     * (floats, citizen-major): citizen 0's first need */
+    const long sev0 = 32 + 8;
+    const float two = 2.0f;
+    S_hand_made(snap, bad, sev0, &two, 0);
+    snprintf(cmd, sizeof cmd, "%s run tests/data/small.cfg %s --from %s --out %s/o1 "
+             ">/dev/null 2>%s", PLACESIM_BINARY, S, bad, dir, errpath);
+    cr_expect_eq(S_sh(cmd), 2);
+    tp_read_text(errpath, err, sizeof err);
+    char want[300];
+    snprintf(want, sizeof want, "%s: --from: the snapshot's state is not a state of this place "
+             "(citizen 0: severity of need 0 is 2)", bad);
+    cr_expect(strstr(err, want) != NULL, "expected '%s' in %s", want, err);
+    /* the state is read as its replication starts: the run stops there,
+     * and its directory holds nothing but a manifest that says so */
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A %s/o1)\" = manifest.json && "
+             "grep -q '\"finished\": false' %s/o1/manifest.json && "
+             "grep -q '\"files\": \\[\\]' %s/o1/manifest.json", dir, dir, dir);
+    cr_expect_eq(S_sh(cmd), 0, "the refused run left more than an unfinished manifest");
+    /* and the same bytes, as placesim wrote them, resume */
+    const float same = 0.0f;
+    S_hand_made(snap, bad, sev0 + 4 * 300 * 8, &same, 0); /* citizen 0's assets: 0 is in range */
+    snprintf(cmd, sizeof cmd, "%s run tests/data/small.cfg %s --from %s --out %s/o2 "
+             ">/dev/null 2>%s", PLACESIM_BINARY, S, bad, dir, errpath);
+    cr_expect_eq(S_sh(cmd), 0, "a hand-made state within range was refused");
+    /* a week at or beyond the horizon (the header's week, at byte 100)
+     * would lead the reader past its rows */
+    const int32_t late = 40;
+    S_hand_made(snap, bad, 100, &late, 1);
+    snprintf(cmd, sizeof cmd, "%s run tests/data/small.cfg %s --from %s --out %s/o3 "
+             ">/dev/null 2>%s", PLACESIM_BINARY, S, bad, dir, errpath);
+    cr_expect_eq(S_sh(cmd), 2);
+    tp_read_text(errpath, err, sizeof err);
+    cr_expect(strstr(err, "the snapshot's header gives week 40 of a run of 30 weeks") != NULL,
+              "%s", err);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     S_sh(cmd);
 }

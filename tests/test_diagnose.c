@@ -157,7 +157,7 @@ Test(survey, the_reader_takes_quotes_crlf_a_bom_and_comments_from_memory)
     sc_survey_free(&sv);
 
     /* found by fuzzing: a record of empty fields only, before any byte was
-     * kept (tests/fuzz/regressions/survey-empty-fields-null-buffer.csv) */
+     * kept (tests/fuzz/corpus/survey/survey-empty-fields-null-buffer.csv) */
     ps_diag_init(&d);
     cr_expect_eq(sc_survey_parse(&sv, ",", 1, "mem.csv", ids, 2, &d), -1);
     ps_diag_format(&d, 0, line, sizeof line);

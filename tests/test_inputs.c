@@ -115,6 +115,42 @@ Test(inputs, a_file_over_the_limit_is_refused_before_it_is_read, .init = S_mktmp
               err);
 }
 
+/* libconfig reads an @include'd file itself, past every check: a device
+ * that never ends (/dev/stdin kept the reader waiting for ever) or a file
+ * over the limit. Every libconfig reader (scenario, policy, sweep file)
+ * refuses the directive at its line, at once. */
+Test(inputs, an_include_is_refused_at_its_line_by_every_libconfig_reader, .init = S_mktmp,
+     .fini = S_rmtmp, .timeout = 60)
+{
+    char path[128], want[200];
+    snprintf(path, sizeof path, "%s/include.cfg", S_dir);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs("# a file that includes another\nname = \"x\";\n  @include \"/dev/stdin\"\n", fp);
+    fclose(fp);
+    snprintf(want, sizeof want, "%s:3: @include is not allowed", path);
+    const char *runs[][6] = {
+        {"validate", path, NULL},
+        {"validate", "tests/data/small.cfg", "--policy", path, NULL},
+        {"sweep", path, "--quiet", NULL},
+    };
+    tp_output r;
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        double s = S_timed(runs[i], &r);
+        cr_expect_eq(r.status, 2, "%s: exit status %d\n%s", runs[i][0], r.status, r.err);
+        cr_expect(s < 1.0, "%s: %.2f s", runs[i][0], s);
+        cr_expect(strstr(r.err, want) != NULL, "%s: expected '%s' in %s", runs[i][0], want,
+                  r.err);
+    }
+    /* the word in a string or a comment is only text */
+    fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs("name = \"@include\"; # @include \"x\"\nset = [\"trust.alpha=0.1\"];\n", fp);
+    fclose(fp);
+    tp_exec(PLACESIM_BINARY, runs[1], &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+}
+
 /* libconfig's scanner is quadratic in a string's length: a 10 MB string
  * took it minutes. It is refused at its line before libconfig sees it,
  * and so is one made of adjacent strings (libconfig joins them). */

@@ -393,6 +393,10 @@ Test(run, bad_command_lines_exit_2, .init = S_mktmp, .fini = S_rmtmp)
     cr_expect(strstr(err, "--reps") != NULL);
     cr_expect_eq(S_placesim("run configs/coventry.cfg --threads x", err, sizeof err), 2);
     cr_expect_eq(S_placesim("run", err, sizeof err), 2);
+    /* a week beyond an int used to wrap to week 0 (2^32) */
+    cr_expect_eq(S_placesim("run configs/coventry.cfg --snapshot-at 4294967296 x.snap", err,
+                            sizeof err), 2);
+    cr_expect(strstr(err, "--snapshot-at: expected a week") != NULL);
     cr_expect_eq(S_placesim("run /nonexistent.cfg", err, sizeof err), 3);
     cr_expect(strstr(err, "/nonexistent.cfg") != NULL);
     cr_expect_eq(S_placesim("--version", NULL, 0), 0);
