@@ -144,8 +144,7 @@ static int S_model_rep(const b_config *cfg, const sc_place *pl, uint64_t seed,
         S_print_diag(&d);
         return -1;
     }
-    const char *const *names;
-    size_t nm = sc_model_type.metric_names(pl, &names);
+    size_t nm = ps_model_metric_count(&sc_model_type, pl);
     double *row = calloc(nm + 1, sizeof *row);
     if (!row) {
         sc_model_type.destroy(st);

@@ -304,8 +304,7 @@ static void S_levers(const ps_model_type *model, const void *place, const ps_com
     double rate = model->discount_rate ? model->discount_rate(place) : 0;
     if (!x || !y || !z || !w) goto done;
     for (int o = 0; o < DX_N_OUTCOMES; o++) {
-        size_t m = 0;
-        while (m < c->n_metrics && strcmp(c->metric_names[m], dx_outcomes[o].metric) != 0) m++;
+        size_t m = ps_metric_index(c->metrics, c->n_metrics, dx_outcomes[o].metric);
         if (m == c->n_metrics) continue;
 #define S_VAL(arm, r)                                                                    \
     (dx_outcomes[o].discounted ? ps_compare_discounted_total(c, arm, r, m, rate)         \
@@ -367,8 +366,7 @@ done:
  * horizon; NaN when the model has no such metric. */
 static double S_horizon(const ps_compare_data *c, const char *name)
 {
-    size_t m = 0;
-    while (m < c->n_metrics && strcmp(c->metric_names[m], name) != 0) m++;
+    size_t m = ps_metric_index(c->metrics, c->n_metrics, name);
     if (m == c->n_metrics) return NAN;
     double s = 0;
     for (size_t r = 0; r < c->reps; r++) s += ps_compare_at(c, 0, r, c->weeks)[m];
@@ -472,8 +470,7 @@ static int S_memory_guard(const S_args *a, const ps_model_type *model, const ps_
     double state = model->state_bytes ? (double)model->state_bytes(base->place) *
                                             (double)run_pop / (double)(pop > 0 ? pop : 1)
                                       : 0;
-    const char *const *names;
-    size_t nm = model->metric_names(base->place, &names), arms = S_n_arms(a, pr);
+    size_t nm = ps_model_metric_count(model, base->place), arms = S_n_arms(a, pr);
     double table = ps_memory_series_bytes(arms, (size_t)a->reps, (size_t)base->scen.run.weeks, nm);
     char what[320], s1[32], s2[32];
     snprintf(what, sizeof what,
@@ -632,8 +629,8 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
         ps_progress_update(&prog, (size_t)r + 1);
     }
     ps_progress_finish(&prog);
-    /* the names lived in the arms' places, now closed: the base has the same */
-    data.n_metrics = model->metric_names(base.place, &data.metric_names);
+    /* the table lived in the arms' places, now closed: the base has the same */
+    data.n_metrics = model->metrics(base.place, &data.metrics);
     S_levers(model, base.place, &data, defs, n_arms, levers);
     dx_result res = {a.scenario, a.survey, run_pop, pop, a.reps, (int)data.weeks,
                      base.scen.run.warmup, (unsigned long long)seed, a.step, S_now() - t0, &pr,

@@ -45,6 +45,7 @@ static void S_usage_main(FILE *fp)
           "  validate SCENARIO  check a scenario file and report every problem\n"
           "  sweep SWEEP        vary factors by a design; Sobol or Morris indices\n"
           "  params             list every model parameter: path, default, range, doc\n"
+          "  metrics SCENARIO   list the weekly metrics a run writes: name, unit, roles\n"
           "  help COMMAND       help for one command\n"
           "\n"
           "options:\n"
@@ -111,6 +112,8 @@ static void S_usage_validate(FILE *fp)
           fp);
 }
 
+static void S_usage_metrics(FILE *fp);
+
 static void S_usage_compare(FILE *fp)
 {
     fputs("usage: placesim compare SCENARIO POLICY [--reps N] [--seed S] [--threads T]\n"
@@ -153,6 +156,20 @@ static void S_usage_compare(FILE *fp)
           "\n"
           "A policy file holds a name, a description, a 'set' list of overrides and a\n"
           "'timeline' of dated interventions (see docs/scenario.md and configs/policies/).\n",
+          fp);
+}
+
+static void S_usage_metrics(FILE *fp)
+{
+    fputs("usage: placesim metrics SCENARIO [--set path=value]...\n"
+          "\n"
+          "Lists the weekly metrics a run of the scenario writes (the columns of\n"
+          "series.csv, in order, with one block per system label), as CSV: name,\n"
+          "unit, which way is better (higher, lower or empty), roles (headline:\n"
+          "what a comparison is judged by; steady: checked for a transient and a\n"
+          "drift; resilience: measured after each shock; count: also given for\n"
+          "the whole place; cost: totalled and discounted; key: in the report's\n"
+          "summary), group and label. Any of these names can be a sweep metric.\n",
           fp);
 }
 
@@ -387,7 +404,7 @@ static void S_snapshot_header(const ps_loaded *arm, int week, ps_snapshot_header
     h->warmup = arm->scen.run.warmup;
     h->week = week;
     const char *const *names;
-    h->n_metrics = (int32_t)S_model->metric_names(arm->place, &names);
+    h->n_metrics = (int32_t)ps_model_metric_count(S_model, arm->place);
     h->n_annual = S_model->annual_names ? (int32_t)S_model->annual_names(arm->place, &names) : 0;
     h->n_interventions = (int32_t)arm->timeline.n;
 }
@@ -439,8 +456,7 @@ static int S_memory_guard(const S_args *a, const ps_loaded *l, int arms)
     double state = S_model->state_bytes ? 2.05 * (double)S_model->state_bytes(l->place) : 0;
     int reps = run->replications;
     if (a->precision > 0) reps = a->max_reps > reps ? (int)a->max_reps : (reps > 64 ? reps : 64);
-    const char *const *names;
-    size_t nm = S_model->metric_names(l->place, &names);
+    size_t nm = ps_model_metric_count(S_model, l->place);
     double series = ps_memory_series_bytes((size_t)arms, (size_t)reps, (size_t)run->weeks, nm);
     if (arms == 1) /* and the summary weeks of every replication */
         series += (double)run->replications * run->n_summary_weeks * (double)nm * sizeof(double);
@@ -477,10 +493,10 @@ static void S_cache(const S_args *a, ps_warm_cache *c)
  * window drifts (manifest.json has the details). */
 static void S_print_steady(const ps_steady *s, const void *place)
 {
-    const char *const *names;
-    S_model->metric_names(place, &names);
+    const ps_metric *metrics;
+    S_model->metrics(place, &metrics);
     if (s->n == 0) return;
-    const char *slow = names[s->m[s->slowest].metric];
+    const char *slow = metrics[s->m[s->slowest].metric].name;
     size_t unresolved = s->n;
     for (size_t k = 0; k < s->n; k++)
         if (!s->m[k].resolved) unresolved = k;
@@ -490,7 +506,7 @@ static void S_print_steady(const ps_steady *s, const void *place)
     else if (unresolved < s->n)
         printf("WARNING: MSER-5 finds no end to the transient of %s in the first half of the "
                "warm-up and checked weeks: the %d-week warm-up is likely too short",
-               names[s->m[unresolved].metric], s->warmup);
+               metrics[s->m[unresolved].metric].name, s->warmup);
     else
         printf("WARNING: the transient outlasts the %d-week warm-up: MSER-5 ends it %d weeks "
                "into the reported window (%s); raise run.warmup to at least %d",
@@ -509,7 +525,7 @@ static void S_print_steady(const ps_steady *s, const void *place)
         printf("\nWARNING: %zu of %zu headline metrics drift over the %d checked weeks "
                "(%s: %+.3g from the first to the last %d weeks); the numbers are read off a "
                "transient\n",
-               bad, s->n, s->checked_weeks, names[s->m[first].metric], s->m[first].drift.mean,
+               bad, s->n, s->checked_weeks, metrics[s->m[first].metric].name, s->m[first].drift.mean,
                s->part);
 }
 
@@ -798,6 +814,59 @@ done:
     return rc;
 }
 
+static int S_cmd_metrics(int argc, char **argv)
+{
+    S_args a;
+    int rc = S_parse(argc, argv, &a, 0);
+    if (rc == 0 && a.help) {
+        S_usage_metrics(stdout);
+        S_free_args(&a);
+        return 0;
+    }
+    if (rc != 0 || !a.scenario || a.policy) {
+        S_usage_metrics(stderr);
+        S_free_args(&a);
+        return 2;
+    }
+    ps_loaded l;
+    ps_diag d;
+    ps_diag_init(&d);
+    if (ps_loaded_open(&l, S_model, a.scenario, NULL, a.sets, a.n_sets, &d) != 0) {
+        cli_print_diag(&d);
+        fprintf(stderr, "placesim: %s: %d problem%s\n", a.scenario, d.count,
+                d.count == 1 ? "" : "s");
+        rc = cli_exit_code(&d);
+    } else {
+        static const struct {
+            unsigned role;
+            const char *name;
+        } roles[] = {{PS_METRIC_HEADLINE, "headline"}, {PS_METRIC_STEADY, "steady"},
+                     {PS_METRIC_RESILIENCE, "resilience"}, {PS_METRIC_COUNT, "count"},
+                     {PS_METRIC_COST, "cost"}, {PS_METRIC_KEY, "key"}};
+        const ps_metric *t;
+        size_t n = S_model->metrics(l.place, &t);
+        puts("metric,unit,better,roles,group,label");
+        for (size_t m = 0; m < n; m++) {
+            char list[96] = "";
+            for (size_t k = 0; k < sizeof roles / sizeof *roles; k++)
+                if (t[m].roles & roles[k].role)
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                             list[0] ? " " : "", roles[k].name);
+            printf("%s,", t[m].name);
+            ps_write_csv_field(stdout, t[m].unit);
+            printf(",%s,%s,", t[m].better > 0 ? "higher" : t[m].better < 0 ? "lower" : "", list);
+            ps_write_csv_field(stdout, t[m].group);
+            putchar(',');
+            ps_write_csv_field(stdout, t[m].label);
+            putchar('\n');
+        }
+        if (fflush(stdout) != 0 || ferror(stdout)) rc = 3;
+    }
+    ps_loaded_close(&l);
+    S_free_args(&a);
+    return rc;
+}
+
 static int S_cmd_params(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--help") == 0) {
@@ -844,10 +913,16 @@ int main(int argc, char **argv)
         if (strcmp(what, "run") == 0) S_usage_run(stdout);
         else if (strcmp(what, "validate") == 0) S_usage_validate(stdout);
         else if (strcmp(what, "params") == 0) S_usage_params(stdout);
+        else if (strcmp(what, "metrics") == 0) S_usage_metrics(stdout);
         else if (strcmp(what, "compare") == 0) S_usage_compare(stdout);
         else if (strcmp(what, "sweep") == 0) cli_usage_sweep(stdout);
         else if (strcmp(what, "diagnose") == 0) dx_usage(stdout);
-        else S_usage_main(stdout);
+        else if (!what[0]) S_usage_main(stdout);
+        else {
+            fprintf(stderr, "placesim: help: there is no command '%s'\n\n", what);
+            S_usage_main(stderr);
+            return 2;
+        }
         return 0;
     }
     ps_interrupt_install();
@@ -862,6 +937,8 @@ int main(int argc, char **argv)
         rc = S_cmd_validate(argc - 1, argv + 1);
     } else if (strcmp(cmd, "params") == 0) {
         rc = S_cmd_params(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "metrics") == 0) {
+        rc = S_cmd_metrics(argc - 1, argv + 1);
     } else if (strcmp(cmd, "sweep") == 0) {
         /* only a sweep spreads over MPI ranks (when started by mpirun) */
         ps_ranks_init(&argc, &argv);

@@ -47,12 +47,13 @@ static int S_alloc(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
     data->reps = (size_t)run->replications;
     data->reps_alloc = reps_alloc > data->reps ? reps_alloc : data->reps;
     data->weeks = (size_t)run->weeks;
-    data->n_metrics = type->metric_names(arms[0].place, &data->metric_names);
+    data->n_metrics = type->metrics(arms[0].place, &data->metrics);
     data->rows = calloc(n_arms * data->reps_alloc * (data->weeks + 1) * data->n_metrics + 1,
                         sizeof *data->rows);
     data->warmup = run->warmup;
-    data->track = calloc(type->n_steady_metrics + 1, sizeof *data->track);
-    data->tolerance = calloc(type->n_steady_metrics + 1, sizeof *data->tolerance);
+    size_t n_steady = ps_metric_select(data->metrics, data->n_metrics, PS_METRIC_STEADY, NULL);
+    data->track = calloc(n_steady + 1, sizeof *data->track);
+    data->tolerance = calloc(n_steady + 1, sizeof *data->tolerance);
     if (data->track && data->tolerance)
         data->n_track =
             ps_steady_metric_indices(type, arms[0].place, data->track, data->tolerance);
@@ -229,16 +230,14 @@ double ps_compare_horizon_mean(const ps_compare_data *c, size_t arm, size_t rep,
 int ps_compare_precise(const ps_model_type *type, const void *place, const ps_compare_data *c,
                        size_t n, double half_width, double *worst, const char **worst_metric)
 {
-    const char *const *names;
-    size_t nm = type->metric_names(place, &names);
+    const ps_metric *metrics;
+    size_t nm = type->metrics(place, &metrics);
     double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
     *worst = NAN;
     *worst_metric = NULL;
     int ok = x && y && n >= 2;
-    for (size_t k = 0; ok && k < type->n_headline_metrics; k++) {
-        size_t m = 0;
-        while (m < nm && strcmp(names[m], type->headline_metrics[k]) != 0) m++;
-        if (m == nm) continue;
+    for (size_t m = 0; ok && m < nm; m++) {
+        if (!(metrics[m].roles & PS_METRIC_HEADLINE)) continue;
         for (size_t r = 0; r < n; r++) {
             x[r] = ps_compare_horizon_mean(c, 0, r, m);
             y[r] = ps_compare_horizon_mean(c, 1, r, m);
@@ -248,7 +247,7 @@ int ps_compare_precise(const ps_model_type *type, const void *place, const ps_co
         if (!(h <= half_width)) ok = 0; /* NaN fails too */
         if (isnan(*worst) || h > *worst || isnan(h)) {
             *worst = h;
-            *worst_metric = names[m];
+            *worst_metric = metrics[m].name;
         }
     }
     free(x);
@@ -264,8 +263,7 @@ static double S_point(const ps_compare_data *c, size_t arm, size_t rep, int week
                      : ps_compare_horizon_mean(c, arm, rep, m);
 }
 
-static void S_write_compare(FILE *fp, const ps_model_type *type, const void *place,
-                            const ps_compare_data *c, const ps_run_settings *run)
+static void S_write_compare(FILE *fp, const ps_compare_data *c, const ps_run_settings *run)
 {
     fputs("metric,week,direction,baseline_mean,baseline_lo,baseline_hi,policy_mean,policy_lo,"
           "policy_hi,difference,difference_lo,difference_hi,unpaired_lo,unpaired_hi,"
@@ -277,7 +275,7 @@ static void S_write_compare(FILE *fp, const ps_model_type *type, const void *pla
         return;
     }
     for (size_t m = 0; m < c->n_metrics; m++) {
-        int dir = type->metric_direction ? type->metric_direction(place, m) : 0;
+        int dir = c->metrics[m].better;
         for (int k = -1; k < run->n_summary_weeks; k++) {
             int week = k < 0 ? -1 : run->summary_weeks[k];
             size_t better = 0, pairs = 0, up = 0, down = 0;
@@ -293,8 +291,8 @@ static void S_write_compare(FILE *fp, const ps_model_type *type, const void *pla
             }
             ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps);
             ps_interval pd = ps_paired_ci(x, y, c->reps), ud = ps_unpaired_ci(x, y, c->reps);
-            if (week < 0) fprintf(fp, "%s,all,%d", c->metric_names[m], dir);
-            else fprintf(fp, "%s,%d,%d", c->metric_names[m], week, dir);
+            if (week < 0) fprintf(fp, "%s,all,%d", c->metrics[m].name, dir);
+            else fprintf(fp, "%s,%d,%d", c->metrics[m].name, week, dir);
             S_csv_interval(fp, bx);
             S_csv_interval(fp, by);
             S_csv_interval(fp, pd);
@@ -307,13 +305,6 @@ static void S_write_compare(FILE *fp, const ps_model_type *type, const void *pla
     }
     free(x);
     free(y);
-}
-
-static size_t S_metric_index(const ps_compare_data *c, const char *name)
-{
-    for (size_t m = 0; m < c->n_metrics; m++)
-        if (strcmp(c->metric_names[m], name) == 0) return m;
-    return (size_t)-1;
 }
 
 /* Whether arm 0 (the baseline) has the same shock in the same week: then
@@ -336,8 +327,8 @@ static int S_shock_in_baseline(const ps_arm *arms, const ps_intervention *iv)
  * (4-week trailing means: weekly noise would otherwise pass for recovery).
  * The baseline's own drift and noise cancel; a recovery not reached by the
  * horizon stays censored. */
-static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type *type,
-                               const ps_arm *arms, const ps_compare_data *c)
+static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_arm *arms,
+                               const ps_compare_data *c)
 {
     fputs("arm,shock,at,metric,replication,pre_shock_difference,drawdown,recovered,"
           "time_to_recover,loss,loss_censored\n",
@@ -356,10 +347,10 @@ static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type
         for (size_t i = 0; tl && i < tl->n; i++) {
             const ps_intervention *iv = &tl->items[i];
             if (!iv->shock || iv->event || iv->at < 1 || S_shock_in_baseline(arms, iv)) continue;
-            for (size_t k = 0; k < type->n_resilience_metrics; k++) {
-                size_t m = S_metric_index(c, type->resilience_metrics[k]);
-                if (m == (size_t)-1) continue;
-                int dir = type->metric_direction ? type->metric_direction(arms[a].place, m) : 1;
+            for (size_t m = 0; m < c->n_metrics; m++) {
+                if (!(c->metrics[m].roles & PS_METRIC_RESILIENCE)) continue;
+                /* a fall is a loss unless lower is better */
+                int dir = c->metrics[m].better < 0 ? -1 : 1;
                 int recovered = 0;
                 for (size_t r = 0; r < c->reps; r++) {
                     for (size_t w = 0; w <= W; w++) {
@@ -381,7 +372,7 @@ static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type
                     ps_write_csv_field(per_rep, arms[a].name);
                     fputc(',', per_rep);
                     ps_write_csv_field(per_rep, iv->label);
-                    fprintf(per_rep, ",%d,%s,%zu", iv->at, c->metric_names[m], r);
+                    fprintf(per_rep, ",%d,%s,%zu", iv->at, c->metrics[m].name, r);
                     S_csv_double(per_rep, res.baseline);
                     S_csv_double(per_rep, res.drawdown);
                     fprintf(per_rep, ",%s,", res.recovered ? "yes" : "no");
@@ -394,7 +385,7 @@ static void S_write_resilience(FILE *per_rep, FILE *summary, const ps_model_type
                 ps_write_csv_field(summary, arms[a].name);
                 fputc(',', summary);
                 ps_write_csv_field(summary, iv->label);
-                fprintf(summary, ",%d,%s,%zu", iv->at, c->metric_names[m], c->reps);
+                fprintf(summary, ",%d,%s,%zu", iv->at, c->metrics[m].name, c->reps);
                 S_csv_interval(summary, di);
                 S_csv_interval(summary, li);
                 fprintf(summary, ",%d of %zu,", recovered, c->reps);
@@ -438,17 +429,16 @@ static void S_write_costs(FILE *fp, const ps_model_type *type, const void *place
     /* the simulated adults, then the whole place they stand for */
     for (int scope = 0; scope < 2; scope++) {
         double k_scale = scope ? (double)whole / (double)sim : 1;
-        for (size_t k = 0; x && y && k < type->n_cost_metrics; k++) {
-            size_t m = S_metric_index(c, type->cost_metrics[k]);
-            if (m == (size_t)-1) continue;
+        for (size_t m = 0; x && y && m < c->n_metrics; m++) {
+            if (!(c->metrics[m].roles & PS_METRIC_COST)) continue;
             for (size_t r = 0; r < c->reps; r++) {
                 x[r] = k_scale * ps_compare_discounted_total(c, 0, r, m, rate);
                 y[r] = k_scale * ps_compare_discounted_total(c, 1, r, m, rate);
             }
             ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
                         pd = ps_paired_ci(x, y, c->reps);
-            fprintf(fp, "%s,", c->metric_names[m]);
-            ps_write_csv_field(fp, type->cost_kinds ? type->cost_kinds[k] : "");
+            fprintf(fp, "%s,", c->metrics[m].name);
+            ps_write_csv_field(fp, c->metrics[m].cost_kind ? c->metrics[m].cost_kind : "");
             fprintf(fp, ",%s,%ld", scope ? "whole place" : "simulated adults", scope ? whole : sim);
             S_csv_double(fp, rate);
             S_csv_interval(fp, bx);
@@ -465,7 +455,7 @@ static void S_json_string(FILE *fp, const char *s) { ps_write_json_string(fp, s)
 
 static int S_write_manifest(const char *dir, const ps_arm *arms, size_t n_arms,
                             const ps_run_options *opt, const ps_run_result *res, int finished,
-                            const char *const *metric_names, ps_diag *d)
+                            const ps_metric *metrics, ps_diag *d)
 {
     ps_outfile f;
     if (ps_outfile_open(&f, dir, "manifest.json", d) != 0) return -1;
@@ -505,7 +495,7 @@ static int S_write_manifest(const char *dir, const ps_arm *arms, size_t n_arms,
     }
     if (finished) {
         fputs(",\n  \"steady_state\": ", fp);
-        ps_steady_write_json(fp, &res->steady, metric_names);
+        ps_steady_write_json(fp, &res->steady, metrics);
     }
     ps_outfile_write_files(&f);
     fputs("\n}\n", fp);
@@ -561,7 +551,7 @@ int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
         goto done;
     }
     fputs("arm,replication,week", series.fp);
-    for (size_t m = 0; m < c.n_metrics; m++) fprintf(series.fp, ",%s", c.metric_names[m]);
+    for (size_t m = 0; m < c.n_metrics; m++) fprintf(series.fp, ",%s", c.metrics[m].name);
     fputc('\n', series.fp);
     for (size_t a = 0; a < n_arms; a++)
         for (size_t r = 0; r < c.reps; r++)
@@ -572,8 +562,8 @@ int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
                 for (size_t m = 0; m < c.n_metrics; m++) S_csv_double(series.fp, row[m]);
                 fputc('\n', series.fp);
             }
-    S_write_compare(cmp.fp, type, arms[0].place, &c, &arms[0].scen->run);
-    S_write_resilience(res.fp, ressum.fp, type, arms, &c);
+    S_write_compare(cmp.fp, &c, &arms[0].scen->run);
+    S_write_resilience(res.fp, ressum.fp, arms, &c);
     S_write_costs(costs.fp, type, arms[0].place, &c);
     if (ps_outfile_commit(&series, d) || ps_outfile_commit(&cmp, d) ||
         ps_outfile_commit(&res, d) || ps_outfile_commit(&ressum, d) ||
@@ -585,7 +575,7 @@ int ps_compare_run(const ps_model_type *type, const ps_arm *arms, size_t n_arms,
         rc = d->status;
         goto done;
     }
-    if (S_write_manifest(opt->out_dir, arms, n_arms, opt, result, 1, c.metric_names, d) != 0) rc = d->status;
+    if (S_write_manifest(opt->out_dir, arms, n_arms, opt, result, 1, c.metrics, d) != 0) rc = d->status;
 done:
     if (series.fp) ps_outfile_abandon(&series);
     if (cmp.fp) ps_outfile_abandon(&cmp);
@@ -596,7 +586,7 @@ done:
         ps_diag scratch;
         ps_diag_init(&scratch);
         ps_output_discard(opt->out_dir);
-        S_write_manifest(opt->out_dir, arms, n_arms, opt, result, 0, c.metric_names, &scratch);
+        S_write_manifest(opt->out_dir, arms, n_arms, opt, result, 0, c.metrics, &scratch);
     }
     ps_compare_data_free(&c);
     return rc;

@@ -30,7 +30,7 @@ typedef struct ps_arm {
 typedef struct ps_compare_data {
     size_t n_arms, reps, weeks, n_metrics;
     size_t reps_alloc; /* replications the rows have room for (>= reps) */
-    const char *const *metric_names;
+    const ps_metric *metrics; /* the model's table: n_metrics rows */
     double *rows; /* [arm][rep][week 0..weeks][metric] */
     const ps_steady *steady; /* the baseline's warm-up and steadiness checks, or NULL */
     /* the baseline's warm-up series of the model's steady metrics,
@@ -76,7 +76,7 @@ double ps_compare_discounted_total(const ps_compare_data *c, size_t arm, size_t 
 
 /* The precision a comparison is run to (compare --precision): replications
  * are added in batches until the 95 % half-width of the paired difference
- * of every headline metric (ps_model_type.headline_metrics; the mean over
+ * of every headline metric (PS_METRIC_HEADLINE; the mean over
  * the reported weeks) is at most `half_width`, or `max_reps` are done. The
  * number kept is the smallest n >= the scenario's replications at which
  * the target holds, whatever the batch size, so the result does not depend

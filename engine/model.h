@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "metric.h"
 #include "params.h"
 #include "ps_error.h"
 #include "rng.h"
@@ -58,8 +59,10 @@ typedef struct ps_model_type {
     int (*step)(void *state, const ps_step_ctx *ctx, ps_diag *d);
     void (*destroy)(void *state);
 
-    /* Per-week metrics: names, and one row of values. */
-    size_t (*metric_names)(const void *place, const char *const **names);
+    /* Per-week metrics: the model's table (engine/metric.h; names, labels,
+     * units, which way is better, what the engine does with each), and
+     * one row of values, column m described by row m of the table. */
+    size_t (*metrics)(const void *place, const ps_metric **table);
     void (*observe)(const void *state, double *row);
     /* Per-year table (optional; NULL when the model has none): called after
      * the last tick of each reported year. */
@@ -77,36 +80,8 @@ typedef struct ps_model_type {
                                double to);
     /* How many times faster than written ramps run in this state (>= 1). */
     double (*ramp_speed)(const void *state);
-    /* +1 when a higher value of metric m is better, -1 when lower, 0 when
-     * neither (for "share of replications in which the policy was better"). */
-    int (*metric_direction)(const void *place, size_t m);
-    /* Weekly cost metrics (money), totalled over the horizon with
-     * discounting at discount_rate(place) a year. */
-    const char *const *cost_metrics;
-    size_t n_cost_metrics;
-    /* what each cost metric is: "services", "crisis", "total" or a part
-     * such as "crisis: unmet need" (optional) */
-    const char *const *cost_kinds;
+    /* The yearly discount rate of the cost metrics (PS_METRIC_COST). */
     double (*discount_rate)(const void *place);
-    /* The headline metrics of a comparison (all on a 0-1 scale): printed,
-     * and those that compare --precision brings to a target half-width. */
-    const char *const *headline_metrics;
-    size_t n_headline_metrics;
-    /* The headline metrics whose initial transient (MSER-5) and steadiness
-     * over the reported window every run checks (engine/warmup.h). */
-    const char *const *steady_metrics;
-    size_t n_steady_metrics;
-    /* per steady metric, the drift (in its units) over the reported window
-     * below which a detectable drift is immaterial */
-    const double *steady_tolerance;
-    /* The metrics that count people or places (a week's requests, open
-     * cases ...): the report also gives them scaled to the whole place. */
-    const char *const *count_metrics;
-    size_t n_count_metrics;
-    /* The metrics whose resilience to each dated shock is measured. */
-    const char *const *resilience_metrics;
-    size_t n_resilience_metrics;
-
     /* Profiling (optional): the phases of a tick and the seconds spent in
      * each so far by this replication. The engine adds "observe". */
     size_t (*phase_names)(const char *const **names);
@@ -115,5 +90,12 @@ typedef struct ps_model_type {
      * the part of a tick more threads cannot shorten. */
     double (*serial_seconds)(const void *state);
 } ps_model_type;
+
+/* The number of the model's weekly metrics in this place. */
+static inline size_t ps_model_metric_count(const ps_model_type *type, const void *place)
+{
+    const ps_metric *table;
+    return type->metrics(place, &table);
+}
 
 #endif

@@ -189,9 +189,15 @@ static void S_radar(FILE *fp, const ps_compare_data *c, const ps_arm *arms, size
 
 static size_t S_find(const ps_compare_data *c, const char *name)
 {
-    for (size_t m = 0; m < c->n_metrics; m++)
-        if (strcmp(c->metric_names[m], name) == 0) return m;
-    return (size_t)-1;
+    size_t m = ps_metric_index(c->metrics, c->n_metrics, name);
+    return m < c->n_metrics ? m : (size_t)-1;
+}
+
+/* A key figure's value as the report shows it, and its unit. */
+static double S_shown_scale(const ps_metric *m) { return m->display_scale ? m->display_scale : 1; }
+static const char *S_shown_unit(const ps_metric *m)
+{
+    return m->display_unit ? m->display_unit : m->unit;
 }
 
 /* Per-week mean and 5th/95th percentiles of metric m in arm a. */
@@ -241,20 +247,6 @@ static void S_difference(const ps_compare_data *c, size_t m, double *mean, doubl
     }
 }
 
-typedef struct {
-    const char *metric, *plain, *unit;
-    double scale;
-} S_headline;
-
-static const S_headline S_headlines[] = {
-    {"wellbeing_with_needs", "wellbeing among people with needs", "points (0-100)", 100},
-    {"unmet_share_of_needs", "share of people with needs whose needs are unmet", "% points", 100},
-    {"wellbeing_gap_1_vs_3plus", "wellbeing gap between one need and three or more", "points (0-100)", 100},
-    {"assessments_per_episode", "assessments per episode of support", "assessments", 1},
-    {"weeks_to_first_support", "weeks from a need to first support", "weeks", 1},
-    {"trust_density", "trust between organisations (trust x understanding)", "points (0-100)", 100},
-};
-
 /* One arm: where the place is heading, with the spread across replications. */
 static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_arm *arms, double *x)
 {
@@ -264,22 +256,22 @@ static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_arm *arms
     ps_write_html(fp, arms[0].scen->path);
     fputs(". On average over the horizon, ", fp);
     int said = 0;
-    for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
-        size_t m = S_find(c, S_headlines[h].metric);
-        if (m == (size_t)-1) continue;
+    for (size_t m = 0; m < c->n_metrics; m++) {
+        const ps_metric *key = &c->metrics[m];
+        if (!(key->roles & PS_METRIC_KEY)) continue;
         for (size_t r = 0; r < c->reps; r++) x[r] = ps_compare_horizon_mean(c, 0, r, m);
         ps_interval iv = ps_mean_ci(x, c->reps);
-        double k = S_headlines[h].scale;
-        fprintf(fp, "%s%s was %.3g %s", said ? "; " : "", S_headlines[h].plain, k * iv.mean,
-                S_headlines[h].unit);
+        double k = S_shown_scale(key);
+        fprintf(fp, "%s%s was %.3g %s", said ? "; " : "", key->label, k * iv.mean,
+                S_shown_unit(key));
         if (isfinite(iv.lo)) fprintf(fp, " (95%% interval %.3g to %.3g)", k * iv.lo, k * iv.hi);
         said = 1;
     }
     fputs(".</p>\n", fp);
 }
 
-static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *type,
-                      const ps_arm *arms, double *x, double *y)
+static void S_summary(FILE *fp, const ps_compare_data *c, const ps_arm *arms, double *x,
+                      double *y)
 {
     if (c->n_arms < 2) {
         S_summary_run(fp, c, arms, x);
@@ -293,18 +285,18 @@ static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *t
     ps_write_html(fp, arms[1].name);
     fputs("</b> ", fp);
     int said = 0;
-    for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
-        size_t m = S_find(c, S_headlines[h].metric);
-        if (m == (size_t)-1) continue;
+    for (size_t m = 0; m < c->n_metrics; m++) {
+        const ps_metric *key = &c->metrics[m];
+        if (!(key->roles & PS_METRIC_KEY)) continue;
         size_t better = 0;
-        int dir = type->metric_direction ? type->metric_direction(arms[0].place, m) : 0;
+        int dir = key->better;
         for (size_t r = 0; r < c->reps; r++) {
             x[r] = ps_compare_horizon_mean(c, 0, r, m);
             y[r] = ps_compare_horizon_mean(c, 1, r, m);
             better += dir * (y[r] - x[r]) > 0;
         }
         ps_interval iv = ps_paired_ci(x, y, c->reps);
-        double k = S_headlines[h].scale;
+        double k = S_shown_scale(key);
         int clear = isfinite(iv.lo) && (iv.lo > 0 || iv.hi < 0);
         const char *verdict = !clear ? "showed no detectable effect" :
                               (dir * iv.mean > 0 ? "improved" : "worsened");
@@ -312,7 +304,7 @@ static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *t
         for (size_t r = 0; r < c->reps; r++) worse += dir * (y[r] - x[r]) < 0;
         fprintf(fp, "%s%s %s (%+.3g %s on average over the horizon, 95%% interval %+.3g to %+.3g; "
                     "better in %zu of %zu replications%s)",
-                said ? "; " : "", S_headlines[h].plain, verdict, k * iv.mean, S_headlines[h].unit,
+                said ? "; " : "", key->label, verdict, k * iv.mean, S_shown_unit(key),
                 k * iv.lo, k * iv.hi, better, c->reps,
                 dir && (better < worse ? better : worse) * 4 > c->reps
                     ? ": the sign of the effect differs between replications" : "");
@@ -328,8 +320,7 @@ static void S_summary(FILE *fp, const ps_compare_data *c, const ps_model_type *t
  * mean over the reported weeks (rate < 0) or its total discounted at rate. */
 typedef struct {
     const char *what, *single; /* column titles */
-    const char *const *metrics, *const *labels; /* labels NULL: the metric names */
-    size_t n;
+    unsigned role;             /* the metrics with this role (engine/metric.h), by label */
     double scale, rate, unit;   /* unit: multiplies the shown numbers */
     const char *prefix, *suffix;
     int whole;                  /* 1: shown as whole numbers (counts) */
@@ -351,9 +342,8 @@ static void S_table(FILE *html, const ps_compare_data *c, size_t n_arms, const S
     else
         fprintf(html, "<table><tr><th>%s</th><th>%s</th><th>95 %% interval</th></tr>\n", t->what,
                 t->single);
-    for (size_t k = 0; k < t->n; k++) {
-        size_t m = S_find(c, t->metrics[k]);
-        if (m == (size_t)-1) continue;
+    for (size_t m = 0; m < c->n_metrics; m++) {
+        if (!(c->metrics[m].roles & t->role)) continue;
         for (size_t r = 0; r < c->reps; r++)
             for (size_t a = 0; a < 2; a++) {
                 size_t arm = n_arms > 1 ? a : 0;
@@ -364,7 +354,7 @@ static void S_table(FILE *html, const ps_compare_data *c, size_t n_arms, const S
         ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
                     pd = ps_paired_ci(x, y, c->reps);
         fputs("<tr><td>", html);
-        ps_write_html(html, t->labels ? t->labels[k] : c->metric_names[m]);
+        ps_write_html(html, c->metrics[m].label);
         const char *p = t->prefix, *q = t->suffix;
         fprintf(html, "</td><td>%s", p);
         S_number(html, t, bx.mean, 0);
@@ -412,7 +402,7 @@ static void S_steady_section(FILE *fp, const ps_compare_data *c)
     else
         fprintf(fp, "<b>Warning:</b> the truncation rule MSER-5 (White 1997) ends the initial "
                     "transient only at week %d of the reported window (", s->transient_end);
-    ps_write_html(fp, c->metric_names[s->m[s->slowest].metric]);
+    ps_write_html(fp, c->metrics[s->m[s->slowest].metric].name);
     fputs(s->covered ? " the slowest), inside the warm-up. "
                      : "): the numbers below are partly read off a transient; lengthen "
                        "run.warmup. ",
@@ -439,7 +429,7 @@ static void S_steady_section(FILE *fp, const ps_compare_data *c)
         const ps_steady_metric *m = &s->m[k];
         if (m->drift_ok) continue;
         fputs("<tr><td>", fp);
-        ps_write_html(fp, c->metric_names[m->metric]);
+        ps_write_html(fp, c->metrics[m->metric].name);
         fprintf(fp, "</td><td>%+.3g</td><td>%+.3g to %+.3g</td><td>%.3g</td></tr>\n",
                 m->drift.mean, m->drift.lo, m->drift.hi, m->tolerance);
     }
@@ -505,7 +495,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
         ps_write_html(html, shown->description);
         fputs("</p>\n", html);
     }
-    S_summary(html, c, type, arms, x, y);
+    S_summary(html, c, arms, x, y);
     S_steady_section(html, c);
 
     if (has_radar) {
@@ -592,23 +582,23 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     if (n_arms < 2) {
         fputs("<h2>Key figures at the horizon</h2>\n<table><tr><th>metric</th><th>mean</th>"
               "<th>95 % interval</th></tr>\n", html);
-        for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
-            size_t m = S_find(c, S_headlines[h].metric);
-            if (m == (size_t)-1) continue;
+        for (size_t m = 0; m < c->n_metrics; m++) {
+            const ps_metric *key = &c->metrics[m];
+            if (!(key->roles & PS_METRIC_KEY)) continue;
             for (size_t r = 0; r < c->reps; r++) x[r] = ps_compare_at(c, 0, r, c->weeks)[m];
             ps_interval bx = ps_mean_ci(x, c->reps);
             fputs("<tr><td>", html);
-            ps_write_html(html, S_headlines[h].plain);
+            ps_write_html(html, key->label);
             fprintf(html, "</td><td>%.4g</td><td>%.4g to %.4g</td></tr>\n", bx.mean, bx.lo, bx.hi);
         }
     } else {
     fputs("<h2>Key figures at the horizon</h2>\n<table><tr><th>metric</th><th>baseline</th>"
           "<th>policy</th><th>difference (95 % interval)</th><th>policy better in</th></tr>\n",
           html);
-    for (size_t h = 0; h < sizeof S_headlines / sizeof *S_headlines; h++) {
-        size_t m = S_find(c, S_headlines[h].metric);
-        if (m == (size_t)-1) continue;
-        int sign = type->metric_direction ? type->metric_direction(arms[0].place, m) : 0;
+    for (size_t m = 0; m < c->n_metrics; m++) {
+        const ps_metric *key = &c->metrics[m];
+        if (!(key->roles & PS_METRIC_KEY)) continue;
+        int sign = key->better;
         size_t better = 0;
         for (size_t r = 0; r < c->reps; r++) {
             x[r] = ps_compare_at(c, 0, r, c->weeks)[m];
@@ -618,7 +608,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
         ps_interval bx = ps_mean_ci(x, c->reps), by = ps_mean_ci(y, c->reps),
                     pd = ps_paired_ci(x, y, c->reps);
         fputs("<tr><td>", html);
-        ps_write_html(html, S_headlines[h].plain);
+        ps_write_html(html, key->label);
         fprintf(html, "</td><td>%.4g</td><td>%.4g</td><td>%+.3g (%+.3g to %+.3g)</td>"
                       "<td>%zu of %zu</td></tr>\n",
                 bx.mean, by.mean, pd.mean, pd.lo, pd.hi, better, c->reps);
@@ -628,7 +618,7 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     long sim = type->population(arms[0].place);
     long whole = type->place_population ? type->place_population(arms[0].place) : sim;
     double k_scale = (double)whole / (double)sim;
-    if (type->n_count_metrics) {
+    if (ps_metric_select(c->metrics, c->n_metrics, PS_METRIC_COUNT, NULL)) {
         fprintf(html, "<h2>Counts a week, for the whole place</h2>\n<p>Means over the %zu "
                       "reported weeks, for the place's %ld adults",
                 c->weeks, whole);
@@ -636,11 +626,10 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
             fprintf(html, " (the %ld simulated adults' counts scaled by %.3g; series.csv has "
                           "the simulated counts)", sim, k_scale);
         fputs(".</p>\n", html);
-        S_scaled_table t = {"count", "mean", type->count_metrics, NULL, type->n_count_metrics,
-                            k_scale, -1, 1, "", "", 1};
+        S_scaled_table t = {"count", "mean", PS_METRIC_COUNT, k_scale, -1, 1, "", "", 1};
         S_table(html, c, n_arms, &t, x, y);
     }
-    if (type->n_cost_metrics) {
+    if (ps_metric_select(c->metrics, c->n_metrics, PS_METRIC_COST, NULL)) {
         double rate = type->discount_rate ? type->discount_rate(arms[0].place) : 0.035;
         fprintf(html, "<h2>Cost</h2>\n<p>Totals over the %zu weeks in millions of pounds for "
                       "the whole place (%ld adults",
@@ -655,8 +644,8 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
                       "costs group (defaults: illustrative, rounded from published unit costs; "
                       "docs/model.md, section 7.4).</p>\n",
                 100 * rate);
-        S_scaled_table t = {"cost", "total", type->cost_metrics, type->cost_kinds,
-                            type->n_cost_metrics, k_scale, rate, 1e-6, "&pound;", " m", 0};
+        S_scaled_table t = {"cost", "total", PS_METRIC_COST, k_scale, rate, 1e-6, "&pound;", " m",
+                            0};
         S_table(html, c, n_arms, &t, x, y);
     }
     fputs(n_arms > 1 ? "<p>Every number here comes from compare.csv, costs.csv, series.csv and "

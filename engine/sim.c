@@ -144,8 +144,7 @@ static void *S_warm_state(const ps_model_type *type, const void *place,
                           double *row0, ps_warm_record *rec, ps_diag *d)
 {
     ps_rng_key key = ps_rng_key_make(run->seed, rep);
-    const char *const *names;
-    size_t nm = type->metric_names(place, &names);
+    size_t nm = ps_model_metric_count(type, place);
     if (warm && warm->start) {
         memcpy(row0, warm->start->row0, nm * sizeof *row0);
         if (rec) memset(rec, 0, sizeof *rec);
@@ -177,7 +176,7 @@ static int S_replicate(const ps_model_type *type, const void *place,
                        ps_warm_record *rec, ps_diag *d)
 {
     const char *const *names;
-    size_t nm = type->metric_names(place, &names);
+    size_t nm = ps_model_metric_count(type, place);
     size_t na = type->annual_names ? type->annual_names(place, &names) : 0;
     ps_snapshot *save = snapio ? snapio->save : NULL, *from = snapio ? snapio->from : NULL;
     int snap_week = save ? save->h.week : from ? from->h.week : -1;
@@ -327,8 +326,7 @@ int ps_sim_replication(const ps_model_type *type, const void *place,
                        unsigned replication, double *rows, const ps_snapshot_io *snap,
                        ps_diag *d)
 {
-    const char *const *names;
-    S_collect c = {rows, type->metric_names(place, &names)};
+    S_collect c = {rows, ps_model_metric_count(type, place)};
     return S_replicate(type, place, run, timeline, replication,
                        rows ? S_collect_row : NULL, NULL, &c, NULL, snap, NULL, NULL, d);
 }
@@ -338,8 +336,7 @@ int ps_sim_replication_from(const ps_model_type *type, const void *place,
                             unsigned replication, const ps_sim_start *start, double *rows,
                             ps_diag *d)
 {
-    const char *const *names;
-    S_collect c = {rows, type->metric_names(place, &names)};
+    S_collect c = {rows, ps_model_metric_count(type, place)};
     S_warm w = {NULL, NULL, 0, start};
     return S_replicate(type, place, run, timeline, replication, rows ? S_collect_row : NULL,
                        NULL, &c, NULL, NULL, &w, NULL, d);
@@ -388,7 +385,7 @@ static void S_annual_row(void *vctx, int year, const double *row)
 }
 
 static void S_write_summary(FILE *fp, const ps_run_settings *run, size_t nm,
-                            const char *const *names, const double *at_weeks)
+                            const ps_metric *metrics, const double *at_weeks)
 {
     size_t reps = (size_t)run->replications;
     double *v = malloc(reps * sizeof *v);
@@ -400,7 +397,7 @@ static void S_write_summary(FILE *fp, const ps_run_settings *run, size_t nm,
                 double x = at_weeks[(r * (size_t)run->n_summary_weeks + (size_t)k) * nm + m];
                 if (!isnan(x)) v[n++] = x;
             }
-            fprintf(fp, "%s,%d,%zu,", names[m], run->summary_weeks[k], n);
+            fprintf(fp, "%s,%d,%zu,", metrics[m].name, run->summary_weeks[k], n);
             if (n == 0) {
                 fputs("nan,nan,nan,nan,nan\n", fp);
                 continue;
@@ -455,10 +452,10 @@ static int S_write_manifest(const char *dir, const ps_model_type *type, const vo
     if (res->serial_seconds >= 0)
         fprintf(fp, ",\n  \"serial_seconds\": %.4f", res->serial_seconds);
     if (finished) {
-        const char *const *names;
-        type->metric_names(place, &names);
+        const ps_metric *metrics;
+        type->metrics(place, &metrics);
         fputs(",\n  \"steady_state\": ", fp);
-        ps_steady_write_json(fp, &res->steady, names);
+        ps_steady_write_json(fp, &res->steady, metrics);
     }
     fprintf(fp, ",\n  \"finished\": %s", finished ? "true" : "false");
     (void)annual; /* the list is of the files actually committed */
@@ -484,8 +481,9 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     if (ps_output_prepare_dir(opt->out_dir, opt->overwrite, d) != 0)
         return d->status;
 
-    const char *const *mnames, *const *anames = NULL;
-    size_t nm = type->metric_names(place, &mnames);
+    const ps_metric *metrics;
+    const char *const *anames = NULL;
+    size_t nm = type->metrics(place, &metrics);
     size_t na = type->annual_names ? type->annual_names(place, &anames) : 0;
     long population = type->population(place);
 
@@ -509,7 +507,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     w.series = series.fp;
     w.annual = annual.fp;
     fputs("replication,week", w.series);
-    for (size_t m = 0; m < nm; m++) fprintf(w.series, ",%s", mnames[m]);
+    for (size_t m = 0; m < nm; m++) fprintf(w.series, ",%s", metrics[m].name);
     fputc('\n', w.series);
     if (na) {
         fputs("replication,year", w.annual);
@@ -522,7 +520,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
     ps_progress_start(&prog, "replications", (size_t)run->replications, opt->quiet);
     /* the warm-up series of the steady metrics, [rep][tick][metric], for
      * the steady-state checks */
-    size_t n_track = type->n_steady_metrics;
+    size_t n_track = ps_metric_select(metrics, nm, PS_METRIC_STEADY, NULL);
     size_t *track = calloc(n_track + 1, sizeof *track);
     double *tol = calloc(n_track + 1, sizeof *tol);
     double *warm = calloc((size_t)run->replications * (size_t)run->warmup * n_track + 1,
@@ -579,7 +577,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
         rc = d->status;
         goto done;
     }
-    S_write_summary(summary.fp, run, nm, mnames, w.at_weeks);
+    S_write_summary(summary.fp, run, nm, metrics, w.at_weeks);
     if (ps_outfile_commit(&summary, d) != 0 ||
         ps_outfile_commit(&series, d) != 0 ||
         (na && ps_outfile_commit(&annual, d) != 0)) {
@@ -590,7 +588,7 @@ int ps_sim_run(const ps_model_type *type, const void *place,
         ps_arm arm = {"baseline", "", place, scen, opt->timeline};
         ps_compare_data c = {.n_arms = 1, .reps = (size_t)run->replications,
                              .weeks = (size_t)run->weeks, .n_metrics = nm,
-                             .metric_names = mnames, .rows = w.all, .steady = &result->steady};
+                             .metrics = metrics, .rows = w.all, .steady = &result->steady};
         if (ps_report_compare(opt->out_dir, type, &arm, 1, &c, d) != 0) {
             rc = d->status;
             goto done;

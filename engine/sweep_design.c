@@ -76,8 +76,14 @@ nomem:
 
 static int S_resolve_metrics(ps_sweep *sw, const ps_loaded *l, ps_diag *d)
 {
-    const char *const *names;
-    size_t nm = l->type->metric_names(l->place, &names);
+    const ps_metric *table;
+    size_t nm = l->type->metrics(l->place, &table);
+    const char **names = malloc((nm + 1) * sizeof *names);
+    if (!names) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
+        return -1;
+    }
+    for (size_t j = 0; j < nm; j++) names[j] = table[j].name;
     int weeks = l->scen.run.weeks;
     int before = d->count;
     for (size_t i = 0; i < sw->n_metrics; i++) {
@@ -103,6 +109,7 @@ static int S_resolve_metrics(ps_sweep *sw, const ps_loaded *l, ps_diag *d)
                          weeks);
         }
     }
+    free(names);
     return d->count > before ? -1 : 0;
 }
 

@@ -135,8 +135,7 @@ static char *S_one(const ps_sweep *sw, const ps_model_type *type, size_t run, in
     ps_sweep_free_sets(sets, (size_t)n_sets);
     double *rows = NULL, *metrics = NULL;
     if (rc == 0) {
-        const char *const *names;
-        size_t nm = type->metric_names(l.place, &names);
+        size_t nm = ps_model_metric_count(type, l.place);
         rows = malloc((size_t)(l.scen.run.weeks + 1) * nm * sizeof *rows);
         metrics = malloc(sw->n_metrics * sizeof *metrics);
         if (!rows || !metrics) {

@@ -38,15 +38,10 @@ void ps_warm_record_free(ps_warm_record *r)
 size_t ps_steady_metric_indices(const ps_model_type *type, const void *place, size_t *track,
                                 double *tol)
 {
-    const char *const *names;
-    size_t nm = type->metric_names(place, &names), n = 0;
-    for (size_t k = 0; k < type->n_steady_metrics; k++)
-        for (size_t m = 0; m < nm; m++)
-            if (strcmp(names[m], type->steady_metrics[k]) == 0) {
-                if (tol) tol[n] = type->steady_tolerance ? type->steady_tolerance[k] : 0;
-                track[n++] = m;
-                break;
-            }
+    const ps_metric *metrics;
+    size_t nm = type->metrics(place, &metrics);
+    size_t n = ps_metric_select(metrics, nm, PS_METRIC_STEADY, track);
+    for (size_t k = 0; tol && k < n; k++) tol[k] = metrics[track[k]].steady_tolerance;
     return n;
 }
 
@@ -254,11 +249,12 @@ int ps_warm_record_alloc(const ps_model_type *type, const void *place, int warmu
                          ps_warm_record *rec)
 {
     memset(rec, 0, sizeof *rec);
-    const char *const *names;
-    rec->n_metrics = type->metric_names(place, &names);
+    const ps_metric *metrics;
+    rec->n_metrics = type->metrics(place, &metrics);
     rec->warmup = warmup;
     rec->row0 = calloc(rec->n_metrics + 1, sizeof *rec->row0);
-    rec->track = calloc(type->n_steady_metrics + 1, sizeof *rec->track);
+    rec->track = calloc(ps_metric_select(metrics, rec->n_metrics, PS_METRIC_STEADY, NULL) + 1,
+                        sizeof *rec->track);
     if (!rec->row0 || !rec->track) return -1;
     rec->n_track = ps_steady_metric_indices(type, place, rec->track, NULL);
     rec->series = calloc((size_t)warmup * rec->n_track + 1, sizeof *rec->series);

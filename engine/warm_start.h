@@ -39,7 +39,7 @@ void ps_warm_cache_default(ps_warm_cache *c);
 typedef struct ps_warm_record {
     size_t n_metrics;
     double *row0;     /* the metrics observed at week 0 (end of the warm-up) */
-    size_t n_track;   /* the model's steady metrics (ps_model_type.steady_metrics) */
+    size_t n_track;   /* the model's steady metrics (PS_METRIC_STEADY) */
     size_t *track;    /* their indices among the metrics */
     int warmup;
     double *series;   /* [tick 0 .. warmup - 1][n_track], observed after each tick */
@@ -48,10 +48,10 @@ typedef struct ps_warm_record {
 
 void ps_warm_record_free(ps_warm_record *r);
 
-/* The indices of the model's steady metrics among its metrics, into
- * track[] (room for type->n_steady_metrics), and their tolerances into tol
- * (when not NULL; 0 where the model gives none); returns how many were
- * found. */
+/* The indices of the model's steady metrics (PS_METRIC_STEADY) among its
+ * metrics, in table order, into track[] (room for every steady metric),
+ * and their tolerances into tol (when not NULL); returns how many there
+ * are. */
 size_t ps_steady_metric_indices(const ps_model_type *type, const void *place, size_t *track,
                                 double *tol);
 

@@ -190,7 +190,7 @@ static void S_json_number(FILE *fp, double v)
     else fputs("null", fp);
 }
 
-void ps_steady_write_json(FILE *fp, const ps_steady *s, const char *const *names)
+void ps_steady_write_json(FILE *fp, const ps_steady *s, const ps_metric *metrics)
 {
     fprintf(fp, "{\"warmup_weeks\": %d, \"replications_from_cache\": %zu, ", s->warmup,
             s->reps_from_cache);
@@ -200,7 +200,7 @@ void ps_steady_write_json(FILE *fp, const ps_steady *s, const char *const *names
           "replications reach MSER's bound\", ", fp);
     if (s->n)
         fprintf(fp, "\"transient_ends_week\": %d, \"slowest_metric\": \"%s\", ",
-                s->transient_end, names[s->m[s->slowest].metric]);
+                s->transient_end, metrics[s->m[s->slowest].metric].name);
     fprintf(fp, "\"warmup_covers_transient\": %s, ", s->covered ? "true" : "false");
     fprintf(fp, "\"checked_weeks\": %d, ", s->checked_weeks);
     fputs("\"stationarity_test\": \"paired over replications: mean of the last part of the "
@@ -214,7 +214,7 @@ void ps_steady_write_json(FILE *fp, const ps_steady *s, const char *const *names
         const ps_steady_metric *m = &s->m[k];
         fprintf(fp, "%s{\"metric\": \"%s\", \"transient_ends_week\": %d, \"resolved\": %s, "
                     "\"drift\": ",
-                k ? ", " : "", names[m->metric], m->transient_end,
+                k ? ", " : "", metrics[m->metric].name, m->transient_end,
                 m->resolved ? "true" : "false");
         S_json_number(fp, m->drift.mean);
         fputs(", \"drift_lo\": ", fp);

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "metric.h"
 #include "stats.h"
 
 #define PS_MSER_BATCH 5
@@ -95,8 +96,8 @@ int ps_steady_assess(const double *warm, const double *rows, size_t reps, int wa
                      int first_effect, ps_steady *out);
 void ps_steady_free(ps_steady *s);
 
-/* The checks as a JSON object (for manifest.json); names: the model's
- * metric names. */
-void ps_steady_write_json(FILE *fp, const ps_steady *s, const char *const *names);
+/* The checks as a JSON object (for manifest.json); metrics: the model's
+ * metric table. */
+void ps_steady_write_json(FILE *fp, const ps_steady *s, const ps_metric *metrics);
 
 #endif

@@ -64,7 +64,7 @@ size_t tp_n_metrics(const tp_place *tp) { return tp->place->n_metrics; }
 size_t tp_metric(const tp_place *tp, const char *name)
 {
     for (size_t i = 0; i < tp->place->n_metrics; i++)
-        if (strcmp(tp->place->metric_names[i], name) == 0) return i;
+        if (strcmp(tp->place->metrics[i].name, name) == 0) return i;
     fprintf(stderr, "no metric %s\n", name);
     abort();
 }

@@ -82,7 +82,7 @@ static void S_free(S_arm *a)
 static size_t S_metric(const sc_place *pl, const char *name)
 {
     for (size_t m = 0; m < pl->n_metrics; m++)
-        if (strcmp(pl->metric_names[m], name) == 0) return m;
+        if (strcmp(pl->metrics[m].name, name) == 0) return m;
     cr_assert_fail("no metric %s", name);
     return 0;
 }

@@ -403,6 +403,14 @@ Test(run, bad_command_lines_exit_2, .init = S_mktmp, .fini = S_rmtmp)
     cr_expect_eq(S_placesim("--help", NULL, 0), 0);
     cr_expect_eq(S_placesim("run --help", NULL, 0), 0);
     cr_expect_eq(S_placesim("params", NULL, 0), 0);
+    cr_expect_eq(S_placesim("help metrics", NULL, 0), 0);
+    cr_expect_eq(S_placesim("help", NULL, 0), 0);
+    /* help for a command that does not exist is an error, not the general help */
+    cr_expect_eq(S_placesim("help nosuch", err, sizeof err), 2);
+    cr_expect(strstr(err, "there is no command 'nosuch'") != NULL, "%s", err);
+    cr_expect_eq(S_placesim("metrics", err, sizeof err), 2);
+    cr_expect(strstr(err, "usage: placesim metrics") != NULL, "%s", err);
+    cr_expect_eq(S_placesim("metrics /nonexistent.cfg", err, sizeof err), 3);
 }
 
 /* Short runs keep every value of the state in range, the population

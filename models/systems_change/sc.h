@@ -153,10 +153,10 @@ typedef struct sc_place {
     double case_week_cost[KIND_COUNT];
     double crisis_week_cost[SC_MAX_DOMAINS];
     double turned_away_cost, discount_rate;
-    /* metric names (built at load) */
+    /* the metric table (sc_metrics.c, built at load: per system label too) */
     size_t n_metrics;
-    const char **metric_names;
-    char *metric_name_buf;
+    ps_metric *metrics;
+    char *metric_text; /* the per-system names and labels */
 } sc_place;
 
 /* One replication's actor state (struct of arrays over actors). */
@@ -468,7 +468,6 @@ void *sc_intervention_compile(const void *place, const ps_params *reg,
 void sc_intervention_free(void *handle);
 void sc_intervention_apply(void *state, const ps_intervention *iv, double from, double to);
 double sc_ramp_speed(const void *state);
-int sc_metric_direction(const void *place, size_t m);
 
 /* sc_shocks.c: events that interventions (and tests) apply between ticks */
 int sc_most_influential(const sc_state *st);
@@ -479,8 +478,8 @@ void sc_scale_trust(sc_state *st, double add);
 extern const double sc_interdependence[SC_K][SC_K];
 
 /* sc_metrics.c */
-size_t sc_metric_names(const void *place, const char *const **names);
-int sc_build_metric_names(sc_place *pl);
+size_t sc_metrics(const void *place, const ps_metric **table);
+int sc_build_metrics(sc_place *pl);
 void sc_observe(const void *state, double *row);
 size_t sc_annual_names(const void *place, const char *const **names);
 void sc_observe_year(void *state, int year, double *row);

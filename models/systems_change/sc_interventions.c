@@ -635,22 +635,3 @@ double sc_ramp_speed(const void *vs)
     double PD = sc_system_index(st, P_D, -1);
     return 1 + st->prm->ramp_d * (isnan(PD) ? 0 : PD);
 }
-
-int sc_metric_direction(const void *place, size_t m)
-{
-    const sc_place *pl = place;
-    if (m >= pl->n_metrics) return 0;
-    const char *n = pl->metric_names[m];
-    static const char *const up[] = {"P_", "trust_density", "wellbeing_mean", "wellbeing_with",
-                                     "wellbeing_needs", "reengaged_share", "joint_work_success",
-                                     "referral_uptake", "community_assets"};
-    static const char *const down[] = {"wellbeing_gap", "prevalence", "unmet_share",
-                                       "weeks_to_first_support", "assessments_per_episode",
-                                       "handoffs_per_episode", "turned_away", "setbacks",
-                                       "dropouts", "early_closures"};
-    for (size_t k = 0; k < sizeof down / sizeof *down; k++)
-        if (strncmp(n, down[k], strlen(down[k])) == 0) return -1;
-    for (size_t k = 0; k < sizeof up / sizeof *up; k++)
-        if (strncmp(n, up[k], strlen(up[k])) == 0) return 1;
-    return 0;
-}

@@ -113,36 +113,6 @@ static double S_serial_seconds(const void *vs)
     return s;
 }
 
-static const char *const S_resilience_metrics[] = {
-    "wellbeing_with_needs", "unmet_share_of_needs", "P_A", "P_B", "P_C", "P_D",
-    "P_E", "P_F", "P_G", "P_H", "P_I", "trust_density"};
-
-/* the headline shares, the preconditions and trust density: what a board
- * reads, which must come from a steady state */
-static const char *const S_steady_metrics[] = {
-    "unmet_share_of_needs", "prevalence_1plus", "prevalence_2plus", "prevalence_3plus",
-    "wellbeing_with_needs", "trust_density", "P_A", "P_B", "P_C", "P_D", "P_E", "P_F",
-    "P_G", "P_H", "P_I"};
-
-/* what a comparison is judged by: shares and indices on a 0-1 scale */
-static const char *const S_headline_metrics[] = {"wellbeing_with_needs", "unmet_share_of_needs",
-                                                 "wellbeing_gap_1_vs_3plus", "trust_density"};
-
-/* shares: half a point; indices: 0.01 */
-static const double S_steady_tolerance[] = {0.005, 0.005, 0.005, 0.005, 0.005, 0.01, 0.01,
-                                            0.01,  0.01,  0.01,  0.01,  0.01,  0.01, 0.01, 0.01};
-
-/* counts a week, of people or places */
-static const char *const S_count_metrics[] = {"first_supports", "episodes_closed", "requests",
-                                              "turned_away", "setbacks", "onsets", "open_cases",
-                                              "capacity_total", "volunteers"};
-
-static const char *const S_cost_metrics[] = {"cost_services", "cost_crisis_unmet",
-                                             "cost_crisis_turned_away", "cost_crisis",
-                                             "cost_total"};
-static const char *const S_cost_kinds[] = {"services", "crisis: unmet need",
-                                           "crisis: requests turned away", "crisis", "total"};
-
 /* Below this many adults a run does not stand for the place: its
  * organisations hold so few places that a week's chance arrivals and
  * departures fill them while they still have room on average (turning
@@ -201,7 +171,7 @@ const ps_model_type sc_model_type = {
     .create = sc_create,
     .step = S_step,
     .destroy = sc_destroy,
-    .metric_names = sc_metric_names,
+    .metrics = sc_metrics,
     .observe = sc_observe,
     .annual_names = sc_annual_names,
     .observe_year = sc_observe_year,
@@ -209,22 +179,9 @@ const ps_model_type sc_model_type = {
     .intervention_free = sc_intervention_free,
     .intervention_apply = sc_intervention_apply,
     .ramp_speed = sc_ramp_speed,
-    .metric_direction = sc_metric_direction,
-    .cost_metrics = S_cost_metrics,
-    .cost_kinds = S_cost_kinds,
     .place_population = S_place_population,
     .smallest_population = S_smallest_population,
-    .n_cost_metrics = sizeof S_cost_metrics / sizeof *S_cost_metrics,
     .discount_rate = S_discount_rate,
-    .headline_metrics = S_headline_metrics,
-    .n_headline_metrics = sizeof S_headline_metrics / sizeof *S_headline_metrics,
-    .steady_metrics = S_steady_metrics,
-    .n_steady_metrics = sizeof S_steady_metrics / sizeof *S_steady_metrics,
-    .steady_tolerance = S_steady_tolerance,
-    .count_metrics = S_count_metrics,
-    .n_count_metrics = sizeof S_count_metrics / sizeof *S_count_metrics,
-    .resilience_metrics = S_resilience_metrics,
-    .n_resilience_metrics = sizeof S_resilience_metrics / sizeof *S_resilience_metrics,
     .phase_names = S_phase_names,
     .phase_seconds = S_phase_seconds,
     .serial_seconds = S_serial_seconds,

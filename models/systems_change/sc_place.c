@@ -32,8 +32,8 @@ void sc_unload(void *vp)
     free(pl->hood_assets);
     free(pl->actors);
     free(pl->links);
-    free(pl->metric_names);
-    free(pl->metric_name_buf);
+    free(pl->metrics);
+    free(pl->metric_text);
     free(pl);
 }
 
@@ -630,7 +630,7 @@ void *sc_load(const ps_scenario *s, const ps_params *reg, ps_diag *d)
         sc_costs_load(pl, config_setting_get_member(config_root_setting(&s->cfg), "costs"), d);
     if (d->count) goto fail;
     if (!pl->links) pl->links = calloc(1, sizeof *pl->links);
-    if (!pl->links || sc_build_metric_names(pl) != 0) {
+    if (!pl->links || sc_build_metrics(pl) != 0) {
         ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         goto fail;
     }

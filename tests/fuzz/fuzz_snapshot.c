@@ -49,7 +49,7 @@ static void S_setup(void)
     h->weeks = S_arm.scen.run.weeks;
     h->warmup = S_arm.scen.run.warmup;
     const char *const *names;
-    h->n_metrics = (int32_t)sc_model_type.metric_names(S_arm.place, &names);
+    h->n_metrics = (int32_t)ps_model_metric_count(&sc_model_type, S_arm.place);
     h->n_annual = (int32_t)sc_model_type.annual_names(S_arm.place, &names);
     h->n_interventions = (int32_t)S_arm.timeline.n;
     S_rows = calloc((size_t)(h->weeks + 1) * (size_t)h->n_metrics, sizeof *S_rows);

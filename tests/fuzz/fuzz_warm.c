@@ -35,8 +35,7 @@ static void S_setup(void)
     ps_diag d;
     ps_diag_init(&d);
     if (ps_loaded_open(&S_arm, &sc_model_type, scenario, NULL, sets, 5, &d) != 0) abort();
-    const char *const *names;
-    S_row = calloc(sc_model_type.metric_names(S_arm.place, &names) + 1, sizeof *S_row);
+    S_row = calloc(ps_model_metric_count(&sc_model_type, S_arm.place) + 1, sizeof *S_row);
     if (!S_row) abort();
 }
 
