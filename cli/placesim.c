@@ -168,8 +168,8 @@ static void S_usage_metrics(FILE *fp)
           "unit, which way is better (higher, lower or empty), roles (headline:\n"
           "what a comparison is judged by; steady: checked for a transient and a\n"
           "drift; resilience: measured after each shock; count: also given for\n"
-          "the whole place; cost: totalled and discounted; key: in the report's\n"
-          "summary), group and label. Any of these names can be a sweep metric.\n",
+          "the whole place; cost: totalled and discounted), group and label. Any\n"
+          "of these names can be a sweep metric.\n",
           fp);
 }
 
@@ -842,7 +842,7 @@ static int S_cmd_metrics(int argc, char **argv)
             const char *name;
         } roles[] = {{PS_METRIC_HEADLINE, "headline"}, {PS_METRIC_STEADY, "steady"},
                      {PS_METRIC_RESILIENCE, "resilience"}, {PS_METRIC_COUNT, "count"},
-                     {PS_METRIC_COST, "cost"}, {PS_METRIC_KEY, "key"}};
+                     {PS_METRIC_COST, "cost"}};
         const ps_metric *t;
         size_t n = S_model->metrics(l.place, &t);
         puts("metric,unit,better,roles,group,label");

@@ -22,8 +22,6 @@ enum ps_metric_role {
     PS_METRIC_COST = 1u << 3,
     /* its resilience to every dated shock is measured (paired) */
     PS_METRIC_RESILIENCE = 1u << 4,
-    /* a key figure: in the report's summary and its table of key figures */
-    PS_METRIC_KEY = 1u << 5,
 };
 
 typedef struct ps_metric {
@@ -39,8 +37,9 @@ typedef struct ps_metric {
     /* PS_METRIC_COST: what the cost is ("services", "crisis", "total",
      * or a part such as "crisis: unmet need") */
     const char *cost_kind;
-    /* how a report shows it: value x display_scale in display_unit (0 and
-     * NULL: as written, in unit), e.g. a 0-1 share as percentage points */
+    /* how a report's sentences show it: value x display_scale in
+     * display_unit (0 and NULL: as written, in unit), e.g. a 0-1 share as
+     * percentage points */
     double display_scale;
     const char *display_unit;
 } ps_metric;

@@ -10,6 +10,7 @@
 
 #include "metric.h"
 #include "params.h"
+#include "report_spec.h"
 #include "ps_error.h"
 #include "rng.h"
 #include "scenario.h"
@@ -42,6 +43,8 @@ typedef struct ps_model_type {
     /* The fewest citizens a run may simulate and still stand for the whole
      * place (optional; 0: no limit). Commands warn below it. */
     long (*smallest_population)(const void *place);
+    /* why, for the warning: what goes wrong below it (optional) */
+    const char *smallest_population_why;
 
     /* Bytes one replication's state will take (estimate, for the memory
      * guard that runs before anything is allocated). */
@@ -80,6 +83,9 @@ typedef struct ps_model_type {
                                double to);
     /* How many times faster than written ramps run in this state (>= 1). */
     double (*ramp_speed)(const void *state);
+    /* What the report shows of this model (engine/report_spec.h; NULL:
+     * only what every report has). */
+    const ps_report_spec *report;
     /* The yearly discount rate of the cost metrics (PS_METRIC_COST). */
     double (*discount_rate)(const void *place);
     /* Profiling (optional): the phases of a tick and the seconds spent in

@@ -1,5 +1,5 @@
 /* Charts are drawn as SVG by hand: a line chart with 90 % bands, and a
- * radar of the nine preconditions. Everything a reader needs is inside
+ * radar; what they show is the model's report spec (engine/report_spec.h). Everything a reader needs is inside
  * report.html; the SVG files are the same charts for slides and print. */
 #include "report.h"
 
@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include "output.h"
+#include "report_spec.h"
 #include "stats.h"
 
 static const char *const S_colors[] = {"#1b6ca8", "#d95f02", "#1b9e77", "#7570b3"};
+/* the most lines one chart holds (arms x metrics) */
+#define S_MAX_SERIES 8
 
 typedef struct {
     const char *name;
@@ -122,37 +125,37 @@ static void S_chart(FILE *fp, const char *title, const char *ylabel, size_t n,
 #undef Y
 }
 
-/* Radar of the nine preconditions: mean over replications of P_A..P_I at
- * the start and at the horizon of each arm. */
+/* Radar of the spec's metrics (on one 0-1 scale): mean over replications
+ * at the start and at the horizon of each arm. */
 static void S_radar(FILE *fp, const ps_compare_data *c, const ps_arm *arms, size_t n_arms,
-                    const size_t *pm)
+                    const ps_report_spec *spec, const size_t *pm)
 {
     const double W = 720, H = 450, cx = 380, cy = 245, rad = 160;
+    const int K = (int)spec->n_radar;
     fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
                 "<rect width=\"%.0f\" height=\"%.0f\" fill=\"white\"/>\n"
-                "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Precondition "
-                "profile (system index, 0 to 1)</text>\n",
+                "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">",
             W, H, W, H, W, H);
-    static const char *const labels[9] = {
-        "A beneficiary impact", "B citizen-centred", "C systemic", "D grounded in place",
-        "E trusted partners", "F strengths based", "G distributed leadership",
-        "H resilient, risk embracing", "I able to let go"};
+    ps_write_html(fp, spec->radar_title ? spec->radar_title : "");
+    fputs("</text>\n", fp);
     for (int ring = 1; ring <= 4; ring++) {
         fputs("<polygon fill=\"none\" stroke=\"#ccc\" points=\"", fp);
-        for (int k = 0; k < 9; k++) {
-            double ang = -M_PI / 2 + 2 * M_PI * k / 9;
+        for (int k = 0; k < K; k++) {
+            double ang = -M_PI / 2 + 2 * M_PI * k / K;
             fprintf(fp, "%.1f,%.1f ", cx + rad * ring / 4 * cos(ang), cy + rad * ring / 4 * sin(ang));
         }
         fputs("\"/>\n", fp);
     }
-    for (int k = 0; k < 9; k++) {
-        double ang = -M_PI / 2 + 2 * M_PI * k / 9;
+    for (int k = 0; k < K; k++) {
+        double ang = -M_PI / 2 + 2 * M_PI * k / K;
         fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/>\n", cx,
                 cy, cx + rad * cos(ang), cy + rad * sin(ang));
         double tx = cx + (rad + 12) * cos(ang), ty = cy + (rad + 12) * sin(ang);
-        fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n", tx, ty + 4,
-                cos(ang) > 0.2 ? "start" : cos(ang) < -0.2 ? "end" : "middle", labels[k]);
+        fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", tx, ty + 4,
+                cos(ang) > 0.2 ? "start" : cos(ang) < -0.2 ? "end" : "middle");
+        ps_write_html(fp, spec->radar_labels ? spec->radar_labels[k] : c->metrics[pm[k]].label);
+        fputs("</text>\n", fp);
     }
     fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#888\">0.5</text><text x=\"%.1f\" y=\"%.1f\" "
                 "fill=\"#888\">1</text>\n", cx + 3, cy - rad / 2, cx + 3, cy - rad);
@@ -164,11 +167,11 @@ static void S_radar(FILE *fp, const ps_compare_data *c, const ps_arm *arms, size
             const char *color = S_colors[when ? (a + 1) % 4 : 0];
             fprintf(fp, "<polygon fill=\"%s\" fill-opacity=\"0.08\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
                     color, color, when ? "" : " stroke-dasharray=\"4,3\"");
-            for (int k = 0; k < 9; k++) {
+            for (int k = 0; k < K; k++) {
                 double v = 0;
                 for (size_t r = 0; r < c->reps; r++) v += ps_compare_at(c, a, r, week)[pm[k]];
                 v /= (double)c->reps;
-                double ang = -M_PI / 2 + 2 * M_PI * k / 9;
+                double ang = -M_PI / 2 + 2 * M_PI * k / K;
                 fprintf(fp, "%.1f,%.1f ", cx + rad * v * cos(ang), cy + rad * v * sin(ang));
             }
             fputs("\"/>\n", fp);
@@ -248,7 +251,8 @@ static void S_difference(const ps_compare_data *c, size_t m, double *mean, doubl
 }
 
 /* One arm: where the place is heading, with the spread across replications. */
-static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_arm *arms, double *x)
+static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_report_spec *spec,
+                          const ps_arm *arms, double *x)
 {
     fputs("<p class=\"summary\">", fp);
     fprintf(fp, "We simulated %zu replication%s of %zu weeks of ", c->reps, c->reps == 1 ? "" : "s",
@@ -256,9 +260,9 @@ static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_arm *arms
     ps_write_html(fp, arms[0].scen->path);
     fputs(". On average over the horizon, ", fp);
     int said = 0;
-    for (size_t m = 0; m < c->n_metrics; m++) {
+    for (size_t h = 0; h < spec->n_key_figures; h++) {
+        size_t m = S_find(c, spec->key_figures[h]);
         const ps_metric *key = &c->metrics[m];
-        if (!(key->roles & PS_METRIC_KEY)) continue;
         for (size_t r = 0; r < c->reps; r++) x[r] = ps_compare_horizon_mean(c, 0, r, m);
         ps_interval iv = ps_mean_ci(x, c->reps);
         double k = S_shown_scale(key);
@@ -270,11 +274,11 @@ static void S_summary_run(FILE *fp, const ps_compare_data *c, const ps_arm *arms
     fputs(".</p>\n", fp);
 }
 
-static void S_summary(FILE *fp, const ps_compare_data *c, const ps_arm *arms, double *x,
-                      double *y)
+static void S_summary(FILE *fp, const ps_compare_data *c, const ps_report_spec *spec,
+                      const ps_arm *arms, double *x, double *y)
 {
     if (c->n_arms < 2) {
-        S_summary_run(fp, c, arms, x);
+        S_summary_run(fp, c, spec, arms, x);
         return;
     }
     fputs("<p class=\"summary\">", fp);
@@ -285,9 +289,9 @@ static void S_summary(FILE *fp, const ps_compare_data *c, const ps_arm *arms, do
     ps_write_html(fp, arms[1].name);
     fputs("</b> ", fp);
     int said = 0;
-    for (size_t m = 0; m < c->n_metrics; m++) {
+    for (size_t h = 0; h < spec->n_key_figures; h++) {
+        size_t m = S_find(c, spec->key_figures[h]);
         const ps_metric *key = &c->metrics[m];
-        if (!(key->roles & PS_METRIC_KEY)) continue;
         size_t better = 0;
         int dir = key->better;
         for (size_t r = 0; r < c->reps; r++) {
@@ -436,24 +440,55 @@ static void S_steady_section(FILE *fp, const ps_compare_data *c)
     fputs("</table>\n", fp);
 }
 
+/* A chart of the spec: per arm and metric, the mean with its 90 % band;
+ * drawn into each of fps that is not NULL. At most S_MAX_SERIES series. */
+static void S_chart_spec(FILE *const fps[2], const ps_compare_data *c, const ps_arm *arms,
+                         size_t n_arms, const ps_report_chart *chart, double *buf,
+                         double *scratch, size_t n, const int *marks,
+                         const char *const *mark_names, size_t nmarks)
+{
+    S_series s[S_MAX_SERIES];
+    char names[S_MAX_SERIES][160];
+    size_t ns = 0;
+    for (size_t a = 0; a < n_arms; a++)
+        for (size_t q = 0; q < chart->n_metrics && ns < S_MAX_SERIES; q++) {
+            size_t m = S_find(c, chart->metrics[q]);
+            const char *what = chart->short_names ? chart->short_names[q] : c->metrics[m].label;
+            /* one metric: the arms by name; several: each metric, per arm */
+            if (chart->n_metrics == 1) snprintf(names[ns], sizeof names[ns], "%s", arms[a].name);
+            else if (n_arms == 1) snprintf(names[ns], sizeof names[ns], "%s", what);
+            else snprintf(names[ns], sizeof names[ns], "%s, %s", what, a ? "policy" : "baseline");
+            s[ns].name = names[ns];
+            s[ns].color = S_colors[(chart->n_metrics == 1 ? a : a * chart->n_metrics + q) % 4];
+            s[ns].mean = buf + (3 * ns) * n;
+            s[ns].lo = buf + (3 * ns + 1) * n;
+            s[ns].hi = buf + (3 * ns + 2) * n;
+            S_band(c, a, m, s[ns].mean, s[ns].lo, s[ns].hi, scratch);
+            ns++;
+        }
+    for (int k = 0; k < 2; k++)
+        if (fps[k]) S_chart(fps[k], chart->title, chart->axis, n, s, ns, marks, mark_names,
+                            nmarks, 0);
+}
+
 int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *arms,
                       size_t n_arms, const ps_compare_data *c, ps_diag *d)
 {
     size_t n = c->weeks + 1;
-    size_t pm[9];
-    for (int k = 0; k < 9; k++) {
-        char name[8];
-        snprintf(name, sizeof name, "P_%c", 'A' + k);
-        pm[k] = S_find(c, name);
-    }
-    int has_radar = 1;
-    for (int k = 0; k < 9; k++) has_radar &= pm[k] != (size_t)-1;
-    double *buf = calloc(12 * n + 4 * c->reps + 8, sizeof *buf);
-    if (!buf) {
+    static const ps_report_spec none = {0};
+    const ps_report_spec *spec = type->report ? type->report : &none;
+    /* a name the model's table lacks is the model's error: nothing is drawn */
+    if (ps_report_spec_check(spec, c->metrics, c->n_metrics, d) != 0) return -1;
+    size_t *pm = calloc(spec->n_radar + 1, sizeof *pm);
+    double *buf = calloc(3 * S_MAX_SERIES * n + 4 * c->reps + 8, sizeof *buf);
+    if (!buf || !pm) {
+        free(buf);
+        free(pm);
         ps_diag_add(d, PS_ERR_MEMORY, "", 0, "", "out of memory");
         return -1;
     }
-    double *scratch = buf + 12 * n, *x = scratch + 2 * c->reps, *y = x + c->reps;
+    for (size_t k = 0; k < spec->n_radar; k++) pm[k] = S_find(c, spec->radar_metrics[k]);
+    double *scratch = buf + 3 * S_MAX_SERIES * n, *x = scratch + 2 * c->reps, *y = x + c->reps;
     /* shocks and interventions of the policy arm, to mark */
     int marks[32];
     const char *mark_names[32];
@@ -495,96 +530,76 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
         ps_write_html(html, shown->description);
         fputs("</p>\n", html);
     }
-    S_summary(html, c, arms, x, y);
+    S_summary(html, c, spec, arms, x, y);
     S_steady_section(html, c);
 
-    if (has_radar) {
+    if (spec->n_radar) {
         FILE *fps[2] = {out[0].fp, html};
-        fputs("<h2>Readiness: the nine preconditions</h2>\n", html);
-        for (int k = 0; k < 2; k++) S_radar(fps[k], c, arms, n_arms, pm);
+        fputs("<h2>", html);
+        ps_write_html(html, spec->radar_heading ? spec->radar_heading : "Profile");
+        fputs("</h2>\n", html);
+        for (int k = 0; k < 2; k++) S_radar(fps[k], c, arms, n_arms, spec, pm);
     }
 
-    static const char *const outcome[] = {"wellbeing_with_needs", "unmet_share_of_needs"};
-    static const char *const outcome_label[] = {"wellbeing among people with needs (0 to 1)",
-                                                "share of people with needs unmet"};
-    fputs("<h2>Outcomes over time</h2>\n<p>Lines are the mean over replications; bands are the "
-          "5th to 95th percentile (90 % of replications).</p>\n", html);
-    for (int o = 0; o < 2; o++) {
-        size_t m = S_find(c, outcome[o]);
-        if (m == (size_t)-1) continue;
-        S_series s[4];
-        size_t ns = 0;
-        for (size_t a = 0; a < n_arms && a < 4; a++) {
-            s[ns].name = arms[a].name;
-            s[ns].color = S_colors[a];
-            s[ns].mean = buf + (3 * a) * n;
-            s[ns].lo = buf + (3 * a + 1) * n;
-            s[ns].hi = buf + (3 * a + 2) * n;
-            S_band(c, a, m, s[ns].mean, s[ns].lo, s[ns].hi, scratch);
-            ns++;
-        }
+    if (spec->n_outcomes)
+        fputs("<h2>Outcomes over time</h2>\n<p>Lines are the mean over replications; bands are "
+              "the 5th to 95th percentile (90 % of replications).</p>\n", html);
+    for (size_t o = 0; o < spec->n_outcomes; o++) {
         FILE *fps[2] = {o == 0 ? out[1].fp : NULL, html};
-        for (int k = 0; k < 2; k++)
-            if (fps[k]) S_chart(fps[k], outcome_label[o], outcome_label[o], n, s, ns, marks,
-                                mark_names, nmarks, 0);
+        S_chart_spec(fps, c, arms, n_arms, &spec->outcomes[o], buf, scratch, n, marks,
+                     mark_names, nmarks);
     }
 
-    size_t mw = S_find(c, "wellbeing_with_needs");
-    if (mw != (size_t)-1 && n_arms > 1) {
+    if (spec->difference_metric && n_arms > 1) {
+        size_t mw = S_find(c, spec->difference_metric);
+        const ps_metric *dm = &c->metrics[mw];
+        double k_diff = spec->difference_scale ? spec->difference_scale : 1;
+        const char *unit = spec->difference_unit ? spec->difference_unit : dm->unit;
         S_series s = {"policy - baseline (95 % interval)", S_colors[1], buf, buf + n, buf + 2 * n};
         S_difference(c, mw, s.mean, s.lo, s.hi, x, y);
         for (size_t w = 0; w <= c->weeks; w++) {
-            s.mean[w] *= 100;
-            s.lo[w] *= 100;
-            s.hi[w] *= 100;
+            s.mean[w] *= k_diff;
+            s.lo[w] *= k_diff;
+            s.hi[w] *= k_diff;
         }
-        fputs("<h2>The policy's effect over time</h2>\n<p>Paired difference in wellbeing among "
-              "people with needs (points on a 0-100 scale; 4-week mean), with its 95 % "
-              "t-interval across replications that share their random numbers.</p>\n", html);
+        fputs("<h2>The policy's effect over time</h2>\n<p>Paired difference in ", html);
+        ps_write_html(html, dm->label);
+        fputs(" (", html);
+        ps_write_html(html, unit);
+        fputs("; 4-week mean), with its 95 % t-interval across replications that share their "
+              "random numbers.</p>\n", html);
+        char title[192], axis[160];
+        snprintf(title, sizeof title, "Difference in %s", dm->label);
+        snprintf(axis, sizeof axis, "policy - baseline (%s)", unit);
         FILE *fps[2] = {out[2].fp, html};
         for (int k = 0; k < 2; k++)
-            S_chart(fps[k], "Difference in wellbeing among people with needs",
-                    "policy - baseline (points)", n, &s, 1, marks, mark_names, nmarks, 1);
+            S_chart(fps[k], title, axis, n, &s, 1, marks, mark_names, nmarks, 1);
     }
 
-    size_t mt = S_find(c, "trust_density"), mh = S_find(c, "P_H");
-    fputs("<h2>Resilience</h2>\n<p>Trust between organisations and their resilience (H) over "
-          "time; dashed red lines mark each dated intervention or shock.", html);
+    fputs("<h2>Resilience</h2>\n<p>", html);
+    if (spec->resilience_text) {
+        ps_write_html(html, spec->resilience_text);
+        fputs("; dashed red lines mark each dated intervention or shock.", html);
+    } else {
+        fputs("Dashed red lines mark each dated intervention or shock.", html);
+    }
     fputs(n_arms > 1 ? " resilience_summary.csv gives the drawdown, time to recover and "
                        "resilience loss of every shock per arm.</p>\n"
                      : " Compare against a baseline (placesim compare) for the drawdown, time to "
                        "recover and resilience loss of each shock.</p>\n",
           html);
-    if (mt != (size_t)-1 && mh != (size_t)-1) {
-        S_series s[8];
-        memset(s, 0, sizeof s);
-        size_t ns = 0;
-        for (size_t a = 0; a < n_arms && a < 2; a++) {
-            for (int q = 0; q < 2; q++) {
-                size_t m = q ? mh : mt;
-                s[ns].name = q ? (a ? "P_H, policy" : n_arms > 1 ? "P_H, baseline" : "P_H")
-                               : (a ? "trust density, policy"
-                                    : n_arms > 1 ? "trust density, baseline" : "trust density");
-                s[ns].color = S_colors[a * 2 + q];
-                s[ns].mean = buf + (3 * ns) * n;
-                s[ns].lo = buf + (3 * ns + 1) * n;
-                s[ns].hi = buf + (3 * ns + 2) * n;
-                S_band(c, a, m, s[ns].mean, s[ns].lo, s[ns].hi, scratch);
-                ns++;
-            }
-        }
+    if (spec->resilience.n_metrics) {
         FILE *fps[2] = {out[3].fp, html};
-        for (int k = 0; k < 2; k++)
-            S_chart(fps[k], "Trust density and resilience (H)", "index (0 to 1)", n, s, ns, marks,
-                    mark_names, nmarks, 0);
+        S_chart_spec(fps, c, arms, n_arms < 2 ? n_arms : 2, &spec->resilience, buf, scratch, n,
+                     marks, mark_names, nmarks);
     }
 
     if (n_arms < 2) {
         fputs("<h2>Key figures at the horizon</h2>\n<table><tr><th>metric</th><th>mean</th>"
               "<th>95 % interval</th></tr>\n", html);
-        for (size_t m = 0; m < c->n_metrics; m++) {
+        for (size_t h = 0; h < spec->n_key_figures; h++) {
+            size_t m = S_find(c, spec->key_figures[h]);
             const ps_metric *key = &c->metrics[m];
-            if (!(key->roles & PS_METRIC_KEY)) continue;
             for (size_t r = 0; r < c->reps; r++) x[r] = ps_compare_at(c, 0, r, c->weeks)[m];
             ps_interval bx = ps_mean_ci(x, c->reps);
             fputs("<tr><td>", html);
@@ -595,9 +610,9 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     fputs("<h2>Key figures at the horizon</h2>\n<table><tr><th>metric</th><th>baseline</th>"
           "<th>policy</th><th>difference (95 % interval)</th><th>policy better in</th></tr>\n",
           html);
-    for (size_t m = 0; m < c->n_metrics; m++) {
+    for (size_t h = 0; h < spec->n_key_figures; h++) {
+        size_t m = S_find(c, spec->key_figures[h]);
         const ps_metric *key = &c->metrics[m];
-        if (!(key->roles & PS_METRIC_KEY)) continue;
         int sign = key->better;
         size_t better = 0;
         for (size_t r = 0; r < c->reps; r++) {
@@ -637,13 +652,12 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
         if (whole != sim)
             fprintf(html, ": the %ld simulated adults' costs scaled by %.3g; costs.csv has "
                           "both", sim, k_scale);
-        fprintf(html, "), discounted at %.1f %% a year. Services are the case-weeks of every "
-                      "organisation; crisis is what unmet need costs elsewhere (emergency "
-                      "care, police and courts, temporary accommodation) and the contacts "
-                      "wasted when people are turned away. The unit costs are the scenario's "
-                      "costs group (defaults: illustrative, rounded from published unit costs; "
-                      "docs/model.md, section 7.4).</p>\n",
-                100 * rate);
+        fprintf(html, "), discounted at %.1f %% a year.", 100 * rate);
+        if (spec->costs_text) {
+            fputc(' ', html);
+            ps_write_html(html, spec->costs_text);
+        }
+        fputs("</p>\n", html);
         S_scaled_table t = {"cost", "total", PS_METRIC_COST, k_scale, rate, 1e-6, "&pound;", " m",
                             0};
         S_table(html, c, n_arms, &t, x, y);
@@ -659,5 +673,6 @@ done:
     for (int f = 0; f < 5; f++)
         if (out[f].fp) ps_outfile_abandon(&out[f]);
     free(buf);
+    free(pm);
     return rc;
 }

@@ -57,9 +57,11 @@ int ps_size_warning(const ps_model_type *type, const void *place, char *msg, siz
     long whole = type->place_population ? type->place_population(place) : have;
     snprintf(msg, size,
              "WARNING: %ld simulated adults are too few to stand for the place's %ld: below "
-             "%ld its organisations hold so few places that chance fills them and trust lags "
-             "(docs/model.md, section 2.6); use --set population.size=%ld or more",
-             have, whole, need, need);
+             "%ld %s; use --set population.size=%ld or more",
+             have, whole, need,
+             type->smallest_population_why ? type->smallest_population_why
+                                           : "a run does not stand for the place",
+             need);
     return 1;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "metric.h"
+#include "report_spec.h"
 #include "support.h"
 #include "systems_change.h"
 
@@ -48,7 +49,7 @@ Test(metric_table, roles_agree_with_units_and_directions)
 {
     const ps_metric *t;
     size_t n = sc_model_type.metrics(S_tp.place, &t);
-    for (unsigned role = 1; role <= PS_METRIC_KEY; role <<= 1)
+    for (unsigned role = 1; role <= PS_METRIC_RESILIENCE; role <<= 1)
         cr_expect_gt(ps_metric_select(t, n, role, NULL), 0, "no metric has role %u", role);
     for (size_t m = 0; m < n; m++) {
         const ps_metric *x = &t[m];
@@ -66,7 +67,7 @@ Test(metric_table, roles_agree_with_units_and_directions)
         else
             cr_expect_null(x->cost_kind, "%s", x->name);
         if (x->roles & PS_METRIC_COUNT) cr_expect(!strstr(x->unit, "(0-1)"), "%s", x->name);
-        if (x->display_scale) cr_expect(x->display_unit && (x->roles & PS_METRIC_KEY), "%s", x->name);
+        cr_expect(!x->display_scale == !x->display_unit, "%s: a scale with its unit", x->name);
     }
     /* the headline metrics of model.md section 7 */
     static const char *const headline[] = {"wellbeing_with_needs", "unmet_share_of_needs",
@@ -174,8 +175,38 @@ Test(metric_table, the_metrics_command_lists_the_table)
     cr_expect_eq(lines, n + 1, "a header and a row per metric");
     cr_expect(strncmp(text, "metric,unit,better,roles,group,label\n", 37) == 0, "%.60s", text);
     cr_expect(strstr(text, "\nunmet_share_of_needs,share of people with needs (0-1),lower,"
-                           "headline steady resilience key,outcomes,") != NULL);
+                           "headline steady resilience,outcomes,") != NULL);
     /* a label with a comma is quoted */
     cr_expect(strstr(text, ",\"episodes closed, needs met\"\n") != NULL);
     tp_rmtmp(dir);
+}
+
+/* the report spec names only metrics of the table; an unknown one is an
+ * error that names it, never a chart silently left out */
+Test(metric_table, the_report_spec_names_metrics_of_the_table)
+{
+    const ps_metric *t;
+    size_t n = sc_model_type.metrics(S_tp.place, &t);
+    ps_diag d;
+    ps_diag_init(&d);
+    cr_assert_not_null(sc_model_type.report);
+    cr_expect_eq(ps_report_spec_check(sc_model_type.report, t, n, &d), 0);
+    cr_expect_eq(d.count, 0);
+    cr_expect_eq(sc_model_type.report->n_radar, 9);
+
+    static const char *const keys[] = {"wellbeing_with_needs", "wellbeing_with_need"};
+    static const char *const lines[] = {"trust_densty"};
+    ps_report_spec bad = *sc_model_type.report;
+    bad.key_figures = keys;
+    bad.n_key_figures = 2;
+    bad.resilience.metrics = lines;
+    bad.resilience.n_metrics = 1;
+    cr_expect_eq(ps_report_spec_check(&bad, t, n, &d), -1);
+    cr_assert_eq(d.count, 2);
+    char line[512];
+    ps_diag_format(&d, 0, line, sizeof line);
+    cr_expect(strstr(line, "key_figures") && strstr(line, "unknown metric 'wellbeing_with_need'"),
+              "%s", line);
+    ps_diag_format(&d, 1, line, sizeof line);
+    cr_expect(strstr(line, "resilience") && strstr(line, "'trust_densty'"), "%s", line);
 }

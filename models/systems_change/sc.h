@@ -477,6 +477,9 @@ void sc_raise_precondition(sc_state *st, int k, double amount, int with_supporte
 void sc_scale_trust(sc_state *st, double add);
 extern const double sc_interdependence[SC_K][SC_K];
 
+/* sc_report.c: what the report shows of the model */
+extern const ps_report_spec sc_report_spec;
+
 /* sc_metrics.c */
 size_t sc_metrics(const void *place, const ps_metric **table);
 int sc_build_metrics(sc_place *pl);

@@ -14,13 +14,11 @@
  * SC_M_name of the row, so a name and the value under it cannot part.
  * better: +1 higher is better, -1 lower, 0 neither. roles (engine/metric.h):
  * H headline, S steady (tolerance by unit: half a point for shares, 0.01
- * for indices), R resilience, C count (scaled to the whole place), K key
- * figure of the report. */
+ * for indices), R resilience, C count (scaled to the whole place). */
 #define S_H PS_METRIC_HEADLINE
 #define S_S PS_METRIC_STEADY
 #define S_R PS_METRIC_RESILIENCE
 #define S_C PS_METRIC_COUNT
-#define S_K PS_METRIC_KEY
 #define S_PRECONDITION(X, id, label)                                                          \
     X(id, +1, S_S | S_R, U_INDEX, "preconditions", label)
 #define S_METRICS(X)                                                                          \
@@ -33,18 +31,18 @@
     S_PRECONDITION(X, P_G, "distributed leadership (G)")                                      \
     S_PRECONDITION(X, P_H, "resilient and risk embracing (H)")                                \
     S_PRECONDITION(X, P_I, "able to let go (I)")                                              \
-    X(trust_density, +1, S_H | S_S | S_R | S_K, U_INDEX, "trust and leadership",        \
+    X(trust_density, +1, S_H | S_S | S_R, U_INDEX, "trust and leadership",        \
       "trust between organisations (trust x understanding)")                                  \
     X(leadership_entropy, 0, 0, U_INDEX, "trust and leadership",                        \
       "how evenly influence is spread (normalised entropy)")                                  \
     X(wellbeing_mean, +1, 0, U_SCORE, "outcomes", "wellbeing of all adults")            \
-    X(wellbeing_with_needs, +1, S_H | S_S | S_R | S_K, U_SCORE, "outcomes",             \
+    X(wellbeing_with_needs, +1, S_H | S_S | S_R, U_SCORE, "outcomes",             \
       "wellbeing among people with needs")                                                    \
     X(wellbeing_needs_1, +1, 0, U_SCORE, "outcomes", "wellbeing with one need")         \
     X(wellbeing_needs_2, +1, 0, U_SCORE, "outcomes", "wellbeing with two needs")        \
     X(wellbeing_needs_3plus, +1, 0, U_SCORE, "outcomes",                                \
       "wellbeing with three or more needs")                                                   \
-    X(wellbeing_gap_1_vs_3plus, -1, S_H | S_K, U_SCORE, "outcomes",                     \
+    X(wellbeing_gap_1_vs_3plus, -1, S_H, U_SCORE, "outcomes",                     \
       "wellbeing gap between one need and three or more")                                     \
     X(prevalence_1plus, -1, S_S, U_SHARE_ADULTS, "needs",                            \
       "adults with at least one need")                                                        \
@@ -54,13 +52,13 @@
       "adults with three or more needs")                                                      \
     X(unmet_share, -1, 0, U_SHARE_ADULTS, "outcomes",                                \
       "adults with a need that is not served")                                                \
-    X(unmet_share_of_needs, -1, S_H | S_S | S_R | S_K, U_SHARE_NEEDS,    \
+    X(unmet_share_of_needs, -1, S_H | S_S | S_R, U_SHARE_NEEDS,    \
       "outcomes", "share of people with needs whose needs are unmet")                         \
-    X(weeks_to_first_support, -1, S_K, U_WEEKS, "services",                                   \
+    X(weeks_to_first_support, -1, 0, U_WEEKS, "services",                                   \
       "weeks from a need to first support")                                                   \
     X(first_supports, 0, S_C, U_EPISODES, "services", "episodes first supported")      \
     X(episodes_closed, 0, S_C, U_EPISODES, "services", "episodes closed, needs met")   \
-    X(assessments_per_episode, -1, S_K, U_ASSESSMENTS, "services",                \
+    X(assessments_per_episode, -1, 0, U_ASSESSMENTS, "services",                \
       "assessments per episode of support")                                                   \
     X(assessments_per_episode_1, -1, 0, U_ASSESSMENTS, "services",                \
       "assessments per episode, one need")                                                    \
@@ -101,7 +99,7 @@ enum { S_METRICS(S_ID) S_N_BASE };
 
 /* The units, once each, with what a steady drift may be before it matters
  * (half a point of a share, 0.01 of an index or a score) and how the
- * report shows a key figure (shares as percentage points, indices and
+ * report's sentences show it (shares as percentage points, indices and
  * scores as points out of 100). */
 enum {
     U_INDEX, U_SCORE, U_SHARE_ADULTS, U_SHARE_NEEDS, U_WEEKS, U_EPISODES, U_ASSESSMENTS,
@@ -150,10 +148,8 @@ static ps_metric S_metric(const char *name, const char *label, const char *group
     ps_metric m = {name, label, S_units[unit].name, group, better, roles, 0, NULL, 0, NULL};
     if (roles & PS_METRIC_STEADY) m.steady_tolerance = S_units[unit].steady_tolerance;
     if (roles & PS_METRIC_COST) m.cost_kind = label;
-    if (roles & PS_METRIC_KEY) {
-        m.display_scale = S_units[unit].display_scale;
-        m.display_unit = S_units[unit].display_unit;
-    }
+    m.display_scale = S_units[unit].display_scale;
+    m.display_unit = S_units[unit].display_unit;
     return m;
 }
 
@@ -187,8 +183,9 @@ int sc_build_metrics(sc_place *pl)
                                                            : SC_M_leadership_entropy];
             snprintf(name, S_NAME, "%s.%s", of->name, sys);
             snprintf(label, S_LABEL, "%s, among the %s organisations", of->label, sys);
-            pl->metrics[S_N_BASE + at] =
-                (ps_metric){name, label, of->unit, "by system", of->better, 0, 0, NULL, 0, NULL};
+            pl->metrics[S_N_BASE + at] = (ps_metric){name, label, of->unit, "by system",
+                                                     of->better, 0, 0, NULL, of->display_scale,
+                                                     of->display_unit};
         }
     pl->n_metrics = n;
     return 0;

@@ -181,7 +181,10 @@ const ps_model_type sc_model_type = {
     .ramp_speed = sc_ramp_speed,
     .place_population = S_place_population,
     .smallest_population = S_smallest_population,
+    .smallest_population_why = "its organisations hold so few places that chance fills them "
+                               "and trust lags (docs/model.md, section 2.6)",
     .discount_rate = S_discount_rate,
+    .report = &sc_report_spec,
     .phase_names = S_phase_names,
     .phase_seconds = S_phase_seconds,
     .serial_seconds = S_serial_seconds,
