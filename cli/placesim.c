@@ -24,10 +24,9 @@
 #include "params.h"
 #include "scenario.h"
 #include "sim.h"
-#include "systems_change.h"
 
-const ps_model_type *const cli_model = &sc_model_type;
-static const ps_model_type *const S_model = &sc_model_type;
+/* the model every command runs (cli/cli_model.c) */
+#define S_model cli_model
 
 static void S_usage_main(FILE *fp)
 {

@@ -74,17 +74,6 @@ int ps_compare_alloc(const ps_model_type *type, const ps_arm *arms, size_t n_arm
     return S_alloc(type, arms, n_arms, 0, data, d);
 }
 
-void ps_compare_data_free(ps_compare_data *c)
-{
-    free(c->rows);
-    free(c->track);
-    free(c->tolerance);
-    free(c->warm);
-    c->tolerance = NULL;
-    c->rows = c->warm = NULL;
-    c->track = NULL;
-}
-
 /* Replication rep of every arm from the baseline's warm state */
 static int S_branch(const ps_model_type *type, const ps_arm *arms, size_t n_arms, size_t rep,
                     const ps_warm_cache *cache, ps_compare_data *data, ps_diag *d)
@@ -211,20 +200,6 @@ static void S_csv_interval(FILE *fp, ps_interval iv)
     S_csv_double(fp, iv.mean);
     S_csv_double(fp, iv.lo);
     S_csv_double(fp, iv.hi);
-}
-
-double ps_compare_horizon_mean(const ps_compare_data *c, size_t arm, size_t rep, size_t m)
-{
-    double s = 0;
-    size_t k = 0;
-    for (size_t w = 1; w <= c->weeks; w++) {
-        double v = ps_compare_at(c, arm, rep, w)[m];
-        if (!isnan(v)) {
-            s += v;
-            k++;
-        }
-    }
-    return k ? s / (double)k : NAN;
 }
 
 int ps_compare_precise(const ps_model_type *type, const void *place, const ps_compare_data *c,
@@ -403,17 +378,6 @@ done:
     free(loss);
     free(ttr);
     free(rec);
-}
-
-double ps_compare_discounted_total(const ps_compare_data *c, size_t arm, size_t rep, size_t m,
-                                   double rate)
-{
-    double total = 0;
-    for (size_t w = 1; w <= c->weeks; w++) {
-        double v = ps_compare_at(c, arm, rep, w)[m];
-        if (!isnan(v)) total += v * pow(1 + rate, -(double)(w - 1) / 52.0);
-    }
-    return total;
 }
 
 static void S_write_costs(FILE *fp, const ps_model_type *type, const void *place,

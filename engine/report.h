@@ -3,7 +3,8 @@
 #ifndef PS_REPORT_H
 #define PS_REPORT_H
 
-#include "experiment.h"
+#include "compare_data.h"
+#include "model.h"
 
 /* Writes report.html and charts (radar.svg, outcomes.svg, resilience.svg,
  * and difference.svg for two arms) for a comparison or, with one arm, for a

@@ -47,6 +47,7 @@ enum sc_kind {
     KIND_CITIZEN_PANEL,
     KIND_COUNT
 };
+/* sc_kinds.c: the names as a scenario spells them */
 extern const char *const sc_kind_names[KIND_COUNT];
 
 enum sc_role { ROLE_LEAD, ROLE_CONVENER, ROLE_MEMBER, ROLE_COUNT };
@@ -432,6 +433,9 @@ int sc_z_refresh(sc_state *st);
 int sc_save(const void *state, FILE *fp);
 void *sc_restore(const void *place, ps_rng_key key, FILE *fp, ps_diag *d);
 void sc_destroy(void *state);
+
+/* sc_links.c: the sorted link table, its row index and the actor x actor
+ * index of link numbers */
 int sc_link_find(const sc_links *l, int from, int to);
 void sc_link_index_build(sc_state *st);
 static inline int sc_link_of(const sc_state *st, int from, int to)
@@ -453,6 +457,10 @@ void sc_referrals(sc_state *st);
 
 /* sc_actors.c */
 void sc_actor_pass(sc_state *st);
+/* The actor leaves (a departure, a closure, a community actor folding):
+ * its links and cases go; its citizens return to UNMET and the needs it
+ * served as a partner are referred again. */
+void sc_actor_depart(sc_state *st, int actor);
 void sc_actor_snapshot(sc_state *st);
 double sc_system_index(const sc_state *st, int k, int system);
 double sc_statutory_index(const sc_state *st, int k);
@@ -471,7 +479,6 @@ double sc_ramp_speed(const void *state);
 
 /* sc_shocks.c: events that interventions (and tests) apply between ticks */
 int sc_most_influential(const sc_state *st);
-void sc_actor_depart(sc_state *st, int actor);
 void sc_scale_budget(sc_state *st, int kind, double factor);
 void sc_raise_precondition(sc_state *st, int k, double amount, int with_supporters);
 void sc_scale_trust(sc_state *st, double add);
@@ -487,7 +494,7 @@ void sc_observe(const void *state, double *row);
 size_t sc_annual_names(const void *place, const char *const **names);
 void sc_observe_year(void *state, int year, double *row);
 
-/* sc_vec helpers */
+/* sc_vec.c */
 void *sc_vec_push(sc_vec *v);
 int sc_vec_reserve(sc_vec *v, size_t n); /* room for n items: 0, or -1 out of memory */
 

@@ -462,3 +462,47 @@ void sc_actor_snapshot(sc_state *st)
         }
     }
 }
+
+/* The actor leaves: its links and cases go; its citizens return to UNMET
+ * and the needs it served as a partner are referred again. */
+void sc_actor_depart(sc_state *st, int actor)
+{
+    sc_actors *A = &st->a;
+    if (actor < 0 || actor >= A->n || !A->alive[actor]) return;
+    A->alive[actor] = 0;
+    A->left[actor] = 1;
+    A->influence[actor] = 0; /* a vacuum the others fill over time */
+    sc_links *l = &st->l;
+    int k = 0;
+    for (int j = 0; j < l->n; j++) {
+        if (l->from[j] == actor || l->to[j] == actor) continue;
+        l->from[k] = l->from[j];
+        l->to[k] = l->to[j];
+        l->trust[k] = l->trust[j];
+        l->und[k] = l->und[j];
+        l->dist[k] = l->dist[j];
+        l->rec_n[k] = l->rec_n[j];
+        l->rec_s[k] = l->rec_s[j];
+        k++;
+    }
+    l->n = k;
+    sc_links_rebuild_rows(l, A->cap_n);
+    st->adj_dirty = 1;
+    sc_citizens *c = &st->c;
+    const int D = c->D;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < c->n; i++) {
+        uint8_t *partner = &c->partner[i * (size_t)D];
+        if (sc_lead(c, i) == actor) {
+            c->lead[i] = LEAD_NONE;
+            for (int d = 0; d < D; d++) partner[d] = PARTNER_NONE;
+            if (c->status[i] == ST_SUPPORTED) c->status[i] = ST_UNMET;
+            if (c->status[i] == ST_FOLLOW_UP) c->status[i] = ST_NONE;
+        } else {
+            for (int d = 0; d < D; d++)
+                if (partner[d] == actor) partner[d] = PARTNER_PENDING;
+        }
+    }
+    A->cases[actor] = 0;
+    sc_actor_snapshot(st);
+}

@@ -8,10 +8,6 @@
 #include "nearest.h"
 #include "sc.h"
 
-const char *const sc_kind_names[KIND_COUNT] = {
-    "statutory", "voluntary", "community", "private", "citizen_panel"};
-const char *const sc_role_names[ROLE_COUNT] = {"lead", "convener", "member"};
-
 const char *const sc_scenario_keys[] = {"population", "needs",
                                         "neighbourhoods", "actors", "links",
                                         "costs"};
