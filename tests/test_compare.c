@@ -232,6 +232,12 @@ Test(policies, malformed_policy_files_are_refused_with_file_and_line)
         {"bad_set.cfg", "bad_set.cfg:3: set.[0]"},
         {"bad_until_before.cfg", "bad_until_before.cfg:3: timeline.[0].until"},
         {"bad_new_actor_active.cfg", "bad_new_actor_active.cfg:3: timeline.[0].actor"},
+        {"bad_scale_out_of_range.cfg",
+         "bad_scale_out_of_range.cfg:3: timeline.[0].value: scaling by 20 takes trust.alpha "
+         "from 0.1 to 2, outside its range [0, 1]"},
+        {"bad_add_out_of_range.cfg",
+         "bad_add_out_of_range.cfg:3: timeline.[0].value: adding 300 takes "
+         "switches.follow_up_weeks from 26 to 326, outside its range [0, 250]"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char cmd[1024];

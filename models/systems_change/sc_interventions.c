@@ -164,9 +164,27 @@ static int S_compile_target(const sc_place *pl, const ps_params *reg,
         h->pmin = p->min;
         h->pmax = p->max;
         double v = iv->value;
-        double reach = iv->op == PS_OP_SET ? v : iv->op == PS_OP_ADD ? p->def + v : p->def * v;
-        if (iv->op == PS_OP_SET && !(reach >= p->min && reach <= p->max)) {
+        if (iv->op == PS_OP_SET && !(v >= p->min && v <= p->max)) {
             S_err(iv, "value", d, "%s: %g is out of range [%g, %g]", t, v, p->min, p->max);
+            return -1;
+        }
+        /* scale and add act on the place's own value of the parameter: an
+         * entry that would take it out of its range is refused, not
+         * clamped where nobody sees it */
+        double x;
+        const char *slot = (const char *)&pl->prm + p->offset;
+        if (p->type == PS_PARAM_DOUBLE) memcpy(&x, slot, sizeof x);
+        else {
+            int xi;
+            memcpy(&xi, slot, sizeof xi);
+            x = xi;
+        }
+        double reach = iv->op == PS_OP_ADD ? x + v : iv->op == PS_OP_SCALE ? x * v : v;
+        if (iv->op != PS_OP_SET && !(reach >= p->min && reach <= p->max)) {
+            S_err(iv, "value", d,
+                  "%s %g takes %s from %g to %g, outside its range [%g, %g]; use a value "
+                  "that stays inside it (or op = \"set\")",
+                  iv->op == PS_OP_ADD ? "adding" : "scaling by", v, t, x, reach, p->min, p->max);
             return -1;
         }
         return 0;
