@@ -9,8 +9,13 @@
 #define PLACESIM_VERSION "0.0.0"
 #endif
 
-/* The model the front end runs. */
-extern const ps_model_type *const cli_model;
+/* The model the front end runs: systems_change unless the scenario's
+ * run.model names another (cli_choose_model). */
+extern const ps_model_type *cli_model;
+
+/* Chooses cli_model by the run.model of the scenario at path. Returns 0,
+ * or -1 with a located problem in d (a model placesim does not have). */
+int cli_choose_model(const char *scenario, ps_diag *d);
 
 /* Prints every problem in d on stderr, one per line. */
 void cli_print_diag(const ps_diag *d);

@@ -140,7 +140,8 @@ int cli_cmd_sweep(int argc, char **argv)
     ps_diag_init(&d);
     ps_sweep sw;
     int rc = 0;
-    if (ps_sweep_open(&sw, a.file, &d) != 0 || ps_sweep_prepare(&sw, cli_model, &d) != 0) {
+    if (ps_sweep_open(&sw, a.file, &d) != 0 || cli_choose_model(sw.scenario, &d) != 0 ||
+        ps_sweep_prepare(&sw, cli_model, &d) != 0) {
         if (rank == 0) {
             cli_print_diag(&d);
             fprintf(stderr, "placesim: %s: %d problem%s\n", a.file, d.count,

@@ -296,6 +296,14 @@ static int S_parse(int argc, char **argv, S_args *a, int allow_run_opts)
     }
     if (optind < argc) a->scenario = argv[optind++];
     if (optind < argc) a->second = argv[optind++];
+    if (a->scenario) {
+        ps_diag d;
+        ps_diag_init(&d);
+        if (cli_choose_model(a->scenario, &d) != 0) {
+            cli_print_diag(&d);
+            return -2; /* the problem is printed: no usage text */
+        }
+    }
     if (a->second && allow_run_opts != 2) {
         fprintf(stderr, "placesim: unexpected argument '%s'\n", a->second);
         return -1;
@@ -316,8 +324,9 @@ static void S_free_args(S_args *a)
 static int S_cmd_validate(int argc, char **argv)
 {
     S_args a;
-    if (S_parse(argc, argv, &a, 0) != 0) {
-        S_usage_validate(stderr);
+    int parsed = S_parse(argc, argv, &a, 0);
+    if (parsed != 0) {
+        if (parsed != -2) S_usage_validate(stderr);
         S_free_args(&a);
         return 2;
     }
@@ -358,11 +367,13 @@ static void S_print_headline(const char *dir)
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     FILE *fp = fopen(path, "r");
     if (!fp) return;
-    static const char *const show[] = {"wellbeing_with_needs", "unmet_share_of_needs",
-                                       "prevalence_3plus", "assessments_per_episode",
-                                       "trust_density", "P_E", "P_H"};
+    /* the model's key figures (its report spec) */
+    const ps_report_spec *spec = S_model->report;
+    const char *const *show = spec ? spec->key_figures : NULL;
+    size_t n_show = spec ? spec->n_key_figures : 0;
+    if (n_show > 16) n_show = 16;
     char line[1024], last_metric[128] = "";
-    char best[sizeof show / sizeof *show][1024] = {{0}};
+    char best[16][1024] = {{0}};
     if (!fgets(line, sizeof line, fp)) {
         fclose(fp);
         return;
@@ -374,12 +385,12 @@ static void S_print_headline(const char *dir)
         if (len >= sizeof last_metric) continue;
         memcpy(last_metric, line, len);
         last_metric[len] = '\0';
-        for (size_t k = 0; k < sizeof show / sizeof *show; k++)
+        for (size_t k = 0; k < n_show; k++)
             if (strcmp(last_metric, show[k]) == 0) snprintf(best[k], sizeof best[k], "%s", line);
     }
     fclose(fp);
     printf("%-30s %6s %12s %12s %12s\n", "metric (at the horizon)", "week", "mean", "p5", "p95");
-    for (size_t k = 0; k < sizeof show / sizeof *show; k++) {
+    for (size_t k = 0; k < n_show; k++) {
         char metric[128];
         int week;
         unsigned n;
@@ -576,8 +587,9 @@ static void S_print_profile(const ps_run_result *res, double citizen_weeks, int 
 static int S_cmd_run(int argc, char **argv)
 {
     S_args a;
-    if (S_parse(argc, argv, &a, 1) != 0) {
-        S_usage_run(stderr);
+    int parsed = S_parse(argc, argv, &a, 1);
+    if (parsed != 0) {
+        if (parsed != -2) S_usage_run(stderr);
         S_free_args(&a);
         return 2;
     }
@@ -654,8 +666,8 @@ static int S_cmd_run(int argc, char **argv)
     } else {
         S_print_headline(out);
         S_print_steady(&res.steady, arm.place);
-        printf("placesim: results in %s (report.html, series.csv, summary.csv, annual.csv, "
-               "manifest.json)\n", out);
+        printf("placesim: results in %s (report.html, series.csv, summary.csv, %smanifest.json)\n",
+               out, S_model->annual_names ? "annual.csv, " : "");
         printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
                res.citizen_weeks_per_second);
         if (a.profile)
@@ -708,8 +720,9 @@ static void S_print_compare(const char *dir)
 static int S_cmd_compare(int argc, char **argv)
 {
     S_args a;
-    if (S_parse(argc, argv, &a, 2) != 0) {
-        S_usage_compare(stderr);
+    int parsed = S_parse(argc, argv, &a, 2);
+    if (parsed != 0) {
+        if (parsed != -2) S_usage_compare(stderr);
         S_free_args(&a);
         return 2;
     }
@@ -823,7 +836,7 @@ static int S_cmd_metrics(int argc, char **argv)
         return 0;
     }
     if (rc != 0 || !a.scenario || a.policy) {
-        S_usage_metrics(stderr);
+        if (rc != -2) S_usage_metrics(stderr);
         S_free_args(&a);
         return 2;
     }

@@ -47,6 +47,19 @@ int ps_loaded_open(ps_loaded *l, const ps_model_type *type, const char *scenario
     for (size_t i = 0; i < type->n_scenario_keys && n_keys < 63; i++)
         keys[n_keys++] = type->scenario_keys[i];
     keys[n_keys++] = "timeline";
+    /* a scenario written for another model would be read as this one's,
+     * and its settings reported as unknown: say which model it is for */
+    char model[64];
+    int line;
+    ps_diag scratch;
+    ps_diag_init(&scratch);
+    if (ps_scenario_model_name(scenario, model, sizeof model, &line, &scratch) == 0 &&
+        model[0] && strcmp(model, type->name) != 0) {
+        free(all);
+        ps_diag_add(d, PS_ERR_INPUT, scenario, line, "run.model",
+                    "the scenario is for the model '%s', and this is '%s'", model, type->name);
+        return -1;
+    }
     l->scen_open = 1;
     int rc = ps_scenario_open(&l->scen, scenario, l->reg, keys, n_keys, all, n_all, d);
     free(all);

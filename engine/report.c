@@ -508,8 +508,12 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
     ps_outfile out[5];
     memset(out, 0, sizeof out);
     int rc = 0;
+    /* a chart file only for a chart the spec has */
+    const int wanted[5] = {spec->n_radar > 0, spec->n_outcomes > 0,
+                           n_arms > 1 && spec->difference_metric != NULL,
+                           spec->resilience.n_metrics > 0, 1};
     for (int f = 0; f < 5 && rc == 0; f++)
-        if ((f != 2 || n_arms > 1) && ps_outfile_open(&out[f], dir, files[f], d) != 0) rc = -1;
+        if (wanted[f] && ps_outfile_open(&out[f], dir, files[f], d) != 0) rc = -1;
     if (rc) goto done;
     FILE *html = out[4].fp;
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -576,19 +580,19 @@ int ps_report_compare(const char *dir, const ps_model_type *type, const ps_arm *
             S_chart(fps[k], title, axis, n, &s, 1, marks, mark_names, nmarks, 1);
     }
 
-    fputs("<h2>Resilience</h2>\n<p>", html);
-    if (spec->resilience_text) {
-        ps_write_html(html, spec->resilience_text);
-        fputs("; dashed red lines mark each dated intervention or shock.", html);
-    } else {
-        fputs("Dashed red lines mark each dated intervention or shock.", html);
-    }
-    fputs(n_arms > 1 ? " resilience_summary.csv gives the drawdown, time to recover and "
-                       "resilience loss of every shock per arm.</p>\n"
-                     : " Compare against a baseline (placesim compare) for the drawdown, time to "
-                       "recover and resilience loss of each shock.</p>\n",
-          html);
     if (spec->resilience.n_metrics) {
+        fputs("<h2>Resilience</h2>\n<p>", html);
+        if (spec->resilience_text) {
+            ps_write_html(html, spec->resilience_text);
+            fputs("; dashed red lines mark each dated intervention or shock.", html);
+        } else {
+            fputs("Dashed red lines mark each dated intervention or shock.", html);
+        }
+        fputs(n_arms > 1 ? " resilience_summary.csv gives the drawdown, time to recover and "
+                           "resilience loss of every shock per arm.</p>\n"
+                         : " Compare against a baseline (placesim compare) for the drawdown, time to "
+                           "recover and resilience loss of each shock.</p>\n",
+              html);
         FILE *fps[2] = {out[3].fp, html};
         S_chart_spec(fps, c, arms, n_arms < 2 ? n_arms : 2, &spec->resilience, buf, scratch, n,
                      marks, mark_names, nmarks);

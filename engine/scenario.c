@@ -524,7 +524,7 @@ static int S_apply_tree_override(config_t *cfg, const char *path,
 /* ---- run and model groups ------------------------------------------- */
 
 static const char *const S_run_keys[] = {"seed", "replications", "weeks",
-                                         "warmup", "summary_weeks"};
+                                         "warmup", "summary_weeks", "model"};
 
 static void S_read_run(ps_scenario *s, ps_diag *d)
 {
@@ -548,6 +548,10 @@ static void S_read_run(ps_scenario *s, ps_diag *d)
             r->weeks = (int)v;
         if (ps_cfg_int(run, "warmup", 0, 52, 0, 10000, &v, d) >= 0)
             r->warmup = (int)v;
+        const char *model;
+        if (ps_cfg_text(run, "model", 0, "", PS_TEXT_LABEL, &model, d) > 0) {
+            snprintf(r->model, sizeof r->model, "%s", model);
+        }
     }
     const config_setting_t *sw =
         run ? config_setting_get_member(run, "summary_weeks") : NULL;
@@ -1159,6 +1163,32 @@ int ps_scenario_open(ps_scenario *s, const char *path, ps_params *reg,
         S_read_model_group(model, "", reg, d);
     S_apply_registry_sets(reg, sets, n_sets, d);
     return d->count ? -1 : 0;
+}
+
+int ps_scenario_model_name(const char *path, char *name, size_t size, int *line, ps_diag *d)
+{
+    ps_scenario s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.path, sizeof s.path, "%s", path);
+    config_init(&s.cfg);
+    s.cfg_live = 1;
+    int rc = S_read(&s, path, d);
+    const char *model = NULL;
+    *line = 0;
+    if (rc == 0) {
+        const config_setting_t *run =
+            config_setting_get_member(config_root_setting(&s.cfg), "run");
+        const config_setting_t *m = run && config_setting_is_group(run)
+                                        ? config_setting_get_member(run, "model")
+                                        : NULL;
+        /* a model that is not a string is reported by the full load */
+        model = m && config_setting_type(m) == CONFIG_TYPE_STRING ? config_setting_get_string(m)
+                                                                   : NULL;
+        *line = model ? config_setting_source_line(m) : 0;
+    }
+    snprintf(name, size, "%s", model ? model : "");
+    ps_scenario_close(&s);
+    return rc;
 }
 
 void ps_scenario_close(ps_scenario *s)

@@ -28,6 +28,9 @@ typedef struct ps_run_settings {
     int warmup;  /* simulated before week 0, not reported */
     int summary_weeks[PS_MAX_SUMMARY_WEEKS];
     int n_summary_weeks;
+    /* run.model: the model the scenario is written for ("" when it names
+     * none) */
+    char model[32];
 } ps_run_settings;
 
 typedef struct ps_scenario {
@@ -51,6 +54,13 @@ int ps_scenario_open(ps_scenario *s, const char *path, ps_params *reg,
                      const char *const *model_keys, size_t n_model_keys,
                      const char *const *sets, size_t n_sets, ps_diag *d);
 void ps_scenario_close(ps_scenario *s);
+
+/* The model a scenario file names (run.model; "" when it names none) and
+ * the line that names it (0: none), read with the checks every input
+ * gets, before the model is known (a front end chooses the model by it).
+ * Returns 0, or -1 with the reason in d (a file that cannot be read or
+ * parsed). */
+int ps_scenario_model_name(const char *path, char *name, size_t size, int *line, ps_diag *d);
 
 /* Reads a libconfig file other than a scenario (a policy, a sweep): 0, or
  * -1 with a file error or "file:line: syntax error ..." in d. `what` names
