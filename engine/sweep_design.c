@@ -93,9 +93,13 @@ static int S_resolve_metrics(ps_sweep *sw, const ps_loaded *l, ps_diag *d)
         while (j < nm && strcmp(names[j], m->metric) != 0) j++;
         if (j == nm) {
             const char *near = ps_nearest(m->metric, names, nm);
-            ps_cfg_error(config_setting_get_member(g, "metric"), d,
-                         "unknown metric '%s'%s%s%s", m->metric, near ? " (did you mean '" : "",
-                         near ? near : "", near ? "'?)" : "");
+            if (near)
+                ps_cfg_error(config_setting_get_member(g, "metric"), d,
+                             "unknown metric '%s' (did you mean '%s'?)", m->metric, near);
+            else
+                ps_cfg_error(config_setting_get_member(g, "metric"), d,
+                             "unknown metric '%s' (placesim metrics %s lists the %zu there are)",
+                             m->metric, l->scen.path, nm);
             continue;
         }
         m->index = j;

@@ -224,9 +224,14 @@ Test(policies, malformed_policy_files_are_refused_with_file_and_line)
         {"bad_after_horizon.cfg", "bad_after_horizon.cfg:3: timeline.[0].at"},
         {"bad_unknown_target.cfg", "bad_unknown_target.cfg:3: timeline.[0].target"},
         {"bad_selector_nothing.cfg", "bad_selector_nothing.cfg:3: timeline.[0].target"},
+        {"bad_selector_unknown_id.cfg",
+         "bad_selector_unknown_id.cfg:3: timeline.[0].target: the selector 'id=polise' matches "
+         "no actor (did you mean 'police'?)"},
         {"bad_unknown_shock.cfg", "bad_unknown_shock.cfg:3: timeline.[0].shock"},
         {"bad_departure_until.cfg", "bad_departure_until.cfg:3: timeline.[0].until"},
-        {"bad_unknown_actor.cfg", "bad_unknown_actor.cfg:3: timeline.[0].actor"},
+        {"bad_unknown_actor.cfg",
+         "bad_unknown_actor.cfg:3: timeline.[0].actor: unknown actor 'polise' (did you mean "
+         "'police'?)"},
         {"bad_op.cfg", "bad_op.cfg:3: timeline.[0].op"},
         {"bad_key.cfg", "bad_key.cfg:3: timeline.[0].shares"},
         {"bad_set.cfg", "bad_set.cfg:3: set.[0]"},

@@ -113,6 +113,7 @@ static const bad_case S_bad[] = {
     {"factor_huge.cfg", NULL, 10, "factors.[0].max", "finite", 2},
     {"metrics_missing.cfg", NULL, 0, "metrics", "missing", 2},
     {"metric_unknown.cfg", NULL, 14, "metrics.[0].metric", "did you mean 'wellbeing_with_needs'?", 2},
+    {"metric_unknown_far.cfg", NULL, 14, "metrics.[0].metric", "unknown metric 'happiness_index' (placesim metrics", 2},
     {"metric_week_after_horizon.cfg", NULL, 15, "metrics.[1].week", "after the horizon", 2},
     {"metric_week_and_range.cfg", NULL, 15, "metrics.[1]", "either 'week' or 'from' and 'to'", 2},
     {"metric_range_reversed.cfg", NULL, 15, "metrics.[1].to", "must not be before 'from'", 2},

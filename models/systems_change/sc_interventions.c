@@ -95,6 +95,30 @@ static void S_err(const ps_intervention *iv, const char *key, ps_diag *d, const 
     ps_cfg_error(s ? s : iv->entry, d, "%s", msg);
 }
 
+/* " (did you mean 'ID'?)" for an actor id that is not one, or the ids
+ * there are when none is close; into buf. */
+static const char *S_actor_hint(const sc_place *pl, const char *id, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const char **ids = malloc(((size_t)pl->A + 1) * sizeof *ids);
+    if (!ids) return buf;
+    for (int a = 0; a < pl->A; a++) ids[a] = pl->actors[a].id;
+    const char *near = ps_nearest(id, ids, (size_t)pl->A);
+    free(ids);
+    if (near) {
+        snprintf(buf, size, " (did you mean '%s'?)", near);
+        return buf;
+    }
+    /* the ids, as many as a line holds */
+    size_t at = (size_t)snprintf(buf, size, " (the scenario's actors: ");
+    int a = 0;
+    for (; a < pl->A && at + strlen(pl->actors[a].id) + 24 < size && at < 150; a++)
+        at += (size_t)snprintf(buf + at, size - at, "%s%s", a ? ", " : "", pl->actors[a].id);
+    if (a < pl->A) snprintf(buf + at, size - at, " and %d more)", pl->A - a);
+    else snprintf(buf + at, size - at, ")");
+    return buf;
+}
+
 /* Fills sel[A] from a selector; returns how many actors it matched, or -1
  * on a malformed selector. */
 static int S_select(const sc_place *pl, const char *spec, uint8_t *sel)
@@ -206,7 +230,9 @@ static int S_compile_target(const sc_place *pl, const ps_params *reg,
             return -1;
         }
         if (n == 0) {
-            S_err(iv, "target", d, "the selector '%s' matches no actor", inner);
+            char hint[256] = "";
+            if (strncmp(inner, "id=", 3) == 0) S_actor_hint(pl, inner + 3, hint, sizeof hint);
+            S_err(iv, "target", d, "the selector '%s' matches no actor%s", inner, hint);
             return -1;
         }
         if (strcmp(rest, "capacity") == 0) h->field = F_CAPACITY;
@@ -240,7 +266,9 @@ static int S_compile_target(const sc_place *pl, const ps_params *reg,
                 }
                 *slot = S_actor_id(pl, id);
                 if (*slot < 0) {
-                    S_err(iv, "target", d, "unknown actor '%s' in the link selector", id);
+                    char hint[256];
+                    S_err(iv, "target", d, "unknown actor '%s' in the link selector%s", id,
+                          S_actor_hint(pl, id, hint, sizeof hint));
                     return -1;
                 }
             }
@@ -301,7 +329,8 @@ static int S_compile_secondment(const sc_place *pl, const ps_intervention *iv, s
     if (ps_cfg_string(g, "to", 1, NULL, &s, d) <= 0) return -1;
     h->actor = S_actor_id(pl, s);
     if (h->actor < 0) {
-        S_err(iv, "to", d, "unknown actor '%s'", s);
+        char hint[256];
+        S_err(iv, "to", d, "unknown actor '%s'%s", s, S_actor_hint(pl, s, hint, sizeof hint));
         return -1;
     }
     ps_cfg_string(g, "from", 0, "kind=statutory", &s, d);
@@ -393,7 +422,8 @@ static int S_compile_shock(const sc_place *pl, const ps_intervention *iv, sc_iv 
         if (ps_cfg_string(g, "actor", 1, NULL, &s, d) <= 0) return -1;
         h->actor = S_actor_id(pl, s);
         if (h->actor < 0) {
-            S_err(iv, "actor", d, "unknown actor '%s'", s);
+            char hint[256];
+        S_err(iv, "actor", d, "unknown actor '%s'%s", s, S_actor_hint(pl, s, hint, sizeof hint));
             return -1;
         }
         if (!pl->actors[h->actor].dormant) {
@@ -411,7 +441,8 @@ static int S_compile_shock(const sc_place *pl, const ps_intervention *iv, sc_iv 
         if (ps_cfg_string(g, "actor", need, NULL, &s, d) > 0) {
             h->actor = S_actor_id(pl, s);
             if (h->actor < 0) {
-                S_err(iv, "actor", d, "unknown actor '%s'", s);
+                char hint[256];
+        S_err(iv, "actor", d, "unknown actor '%s'%s", s, S_actor_hint(pl, s, hint, sizeof hint));
                 return -1;
             }
         } else if (need) {
