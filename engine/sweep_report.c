@@ -123,9 +123,20 @@ static void S_sentence(FILE *fp, const ps_sweep *sw, const ps_sweep_analysis *a,
     if (a->kind == PS_SWEEP_SALTELLI) {
         fputs("Most of the variation comes from <b>", fp);
         ps_write_html(fp, sw->factors[top->factor].name);
-        fprintf(fp, "</b>: on its own and with its interactions it accounts for %.0f %% of the "
-                    "variance (95 %% interval %.0f to %.0f %%).",
-                100 * top->total, 100 * top->total_lo, 100 * top->total_hi);
+        /* a share of the variance is at most all of it: an estimate above
+         * 1 (or below 0) is the estimator's noise, and is said to be */
+        if (top->total > 1)
+            fprintf(fp, "</b>: on its own and with its interactions it accounts for nearly all "
+                        "of the variance (its total index is estimated at %.2f, 95 %% interval "
+                        "%.2f to %.2f: above 1 only by the estimator's sampling noise, which "
+                        "more points would shrink).",
+                    top->total, top->total_lo, top->total_hi);
+        else
+            fprintf(fp, "</b>: on its own and with its interactions it accounts for %.0f %% of "
+                        "the variance (95 %% interval %.0f to %.0f %%%s).",
+                    100 * top->total, 100 * (top->total_lo > 0 ? top->total_lo : 0),
+                    100 * (top->total_hi < 1 ? top->total_hi : 1),
+                    top->total_lo < 0 || top->total_hi > 1 ? ", clipped to 0 to 100 %" : "");
         double sum_first = 0;
         for (size_t i = 0; i < sw->k; i++)
             if (isfinite(a->idx[m * sw->k + i].first)) sum_first += a->idx[m * sw->k + i].first;

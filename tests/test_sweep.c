@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -831,3 +832,42 @@ Test(sweep, two_mpi_ranks_give_the_rows_of_one_process, .timeout = 300)
     S_rmdir(dir);
 }
 #endif
+
+/* A total index estimated above 1 is not a share above all of the
+ * variance: the report says what it is (estimator noise) */
+Test(sweep, a_total_index_above_one_is_called_noise, .timeout = 120)
+{
+    char dir[64], out[200], path[300];
+    S_tmpdir(dir, sizeof dir, "sweeptotal");
+    snprintf(out, sizeof out, "%s/out", dir);
+    ps_sweep sw;
+    ps_diag d;
+    ps_diag_init(&d);
+    cr_assert_eq(ps_sweep_open(&sw, "tests/data/sweeps/saltelli.cfg", &d), 0);
+    cr_assert_eq(ps_sweep_prepare(&sw, &sc_model_type, &d), 0);
+    size_t runs = ps_sweep_run_count(&sw);
+    double *y = calloc(runs * sw.n_metrics + 1, sizeof *y);
+    cr_assert_not_null(y);
+    for (size_t r = 0; r < runs * sw.n_metrics; r++) y[r] = (double)(r % 7);
+    ps_sweep_analysis a;
+    cr_assert_eq(ps_sweep_analyse(&sw, y, &a, &d), 0);
+    cr_assert_eq(a.kind, PS_SWEEP_SALTELLI);
+    /* what an estimate of a dominant factor can come to with few points */
+    a.idx[0].first = 0.93;
+    a.idx[0].total = 1.07;
+    a.idx[0].total_lo = 0.95;
+    a.idx[0].total_hi = 1.19;
+    cr_assert_eq(mkdir(out, 0755), 0);
+    cr_assert_eq(ps_sweep_report(&sw, &a, y, out, &d), 0);
+    snprintf(path, sizeof path, "%s/report.html", out);
+    static char html[1 << 20];
+    tp_read_text(path, html, sizeof html);
+    cr_expect(strstr(html, "accounts for nearly all of the variance (its total index is "
+                           "estimated at 1.07") != NULL);
+    cr_expect(strstr(html, "above 1 only by the estimator's sampling noise") != NULL);
+    cr_expect(strstr(html, "107 %") == NULL, "no share above all of the variance");
+    ps_sweep_analysis_free(&a);
+    free(y);
+    ps_sweep_close(&sw);
+    S_rmdir(dir);
+}

@@ -405,6 +405,9 @@ typedef struct sc_state {
      * citizen pass, for the tick (links change only in the actor pass) */
     int32_t *link_index;
     int adj_dirty;
+    /* an allocation failed during the tick (sc_out_of_memory): the step
+     * returns PS_ERR_MEMORY rather than go on with something lost */
+    int oom;
     /* metrics of the last observed tick */
     double *metrics;
     /* per-domain unmet counts of the last tick (for new actors, commissioning) */
@@ -493,6 +496,14 @@ int sc_build_metrics(sc_place *pl);
 void sc_observe(const void *state, double *row);
 size_t sc_annual_names(const void *place, const char *const **names);
 void sc_observe_year(void *state, int year, double *row);
+
+/* Records that an allocation failed: the tick ends with PS_ERR_MEMORY
+ * (safe from any thread). */
+static inline void sc_out_of_memory(sc_state *st)
+{
+#pragma omp atomic write
+    st->oom = 1;
+}
 
 /* sc_vec.c */
 void *sc_vec_push(sc_vec *v);

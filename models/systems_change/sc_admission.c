@@ -83,7 +83,10 @@ static int S_gather_requests(sc_state *st)
         }
     }
     st->parallel_seconds += omp_get_wtime() - t_par;
-    if (!ok) return 0;
+    if (!ok) {
+        sc_out_of_memory(st);
+        return 0;
+    }
     st->reqs.n = run[na];
     return 1;
 }
@@ -101,18 +104,11 @@ typedef struct {
     int32_t index;
 } S_ranked;
 
-static int S_cmp_ranked(const void *x, const void *y)
-{
-    const S_ranked *a = x, *b = y;
-    if (a->score != b->score) return a->score > b->score ? -1 : 1;
-    return (a->citizen > b->citizen) - (a->citizen < b->citizen);
-}
-
-/* rank[0 .. m), given in (citizen, domain) order, by S_cmp_ranked and
- * then as given: a stable sort on the score alone, as an integer key, in
- * linear time (glibc's qsort, a merge sort, gives the same; it is the
- * fallback if memory runs out) */
-static void S_sort_ranked(ps_sort_scratch *s, S_ranked *rank, size_t m)
+/* rank[0 .. m), given in (citizen, domain) order, by score, highest
+ * first, and then as given: a stable sort on the score alone, as an
+ * integer key, in linear time. Returns 0, or -1 if memory runs out (no
+ * fallback: qsort is stable only while it has memory of its own). */
+static int S_sort_ranked(ps_sort_scratch *s, S_ranked *rank, size_t m)
 {
     uint64_t *key = ps_sort_keys(s, m);
     if (key) {
@@ -124,9 +120,9 @@ static void S_sort_ranked(ps_sort_scratch *s, S_ranked *rank, size_t m)
             u = (u >> 63) ? ~u : u | (uint64_t)1 << 63;
             key[k] = ~u;
         }
-        if (ps_sort_by_key(rank, m, sizeof *rank, key, s) == 0) return;
+        if (ps_sort_by_key(rank, m, sizeof *rank, key, s) == 0) return 0;
     }
-    qsort(rank, m, sizeof *rank, S_cmp_ranked);
+    return -1;
 }
 
 /* A service taking a citizen on (sc_story) */
@@ -182,6 +178,8 @@ static void S_admit(sc_state *st, const sc_request *rq, S_carry *k)
                     rf->citizen = (int32_t)i;
                     rf->lead = (int16_t)a;
                     rf->domain = (int8_t)d;
+                } else {
+                    sc_out_of_memory(st);
                 }
             } else {
                 partner[d] = PARTNER_SIGNPOSTED;
@@ -245,8 +243,9 @@ static void S_decide(sc_state *st, sc_request *rq, size_t lo, size_t hi, S_event
         size_t want = m < 2 * st->rank_cap[tid] ? 2 * st->rank_cap[tid] : m; /* grow rarely */
         S_ranked *nr = realloc(st->rank[tid], want * sizeof *nr);
         if (!nr) {
-            /* out of memory: this actor decides nothing this week */
+            /* out of memory: this actor decides nothing, and the tick fails */
             for (size_t k = lo; k < hi; k++) ev[k] = (S_event){(int32_t)k, -1};
+            sc_out_of_memory(st);
             return;
         }
         st->rank[tid] = nr;
@@ -260,7 +259,11 @@ static void S_decide(sc_state *st, sc_request *rq, size_t lo, size_t hi, S_event
         rank[k].citizen = q->citizen;
         rank[k].index = (int32_t)(lo + k);
     }
-    S_sort_ranked(&st->rank_sort[tid], rank, m);
+    if (S_sort_ranked(&st->rank_sort[tid], rank, m) != 0) {
+        for (size_t k = lo; k < hi; k++) ev[k] = (S_event){(int32_t)k, -1};
+        sc_out_of_memory(st);
+        return;
+    }
     for (size_t k = 0; k < m; k++) ev[lo + k] = (S_event){rank[k].index, k < k_admit};
 }
 
@@ -341,7 +344,10 @@ void sc_admission(sc_state *st)
 
     /* out of memory: no admissions this week */
     size_t n = S_gather_requests(st) ? st->reqs.n : 0;
-    if (!S_events_reserve(st, 2 * n)) n = 0; /* the list, then dealt to threads */
+    if (!S_events_reserve(st, 2 * n)) { /* the list, then dealt to threads */
+        sc_out_of_memory(st);
+        n = 0;
+    }
     sc_request *rq = st->reqs.data;
 
     /* 1. decisions, actor by actor: every request is admitted or turned

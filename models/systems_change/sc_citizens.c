@@ -139,11 +139,14 @@ static int S_pick_entry(const sc_state *st, int d, int h, double u, int new_case
     return st->entry_actor[hi - 1];
 }
 
-static void S_push_request(sc_vec *v, size_t i, int actor, int domain,
+static void S_push_request(sc_state *st, sc_vec *v, size_t i, int actor, int domain,
                            int needs, double maxsev)
 {
     sc_request *r = sc_vec_push(v);
-    if (!r) return; /* out of memory: the request is lost, as if not made */
+    if (!r) {
+        sc_out_of_memory(st);
+        return;
+    }
     r->citizen = (int32_t)i;
     r->actor = (int16_t)actor;
     r->domain = (int8_t)domain;
@@ -428,7 +431,7 @@ static inline __attribute__((always_inline)) void S_citizen(sc_state *st, size_t
         }
         if (sc_u(&r) < e * S_pow_nu(maxsev, P->seek_nu)) {
             int target = S_pick_entry(st, worst, h, sc_u(&r), 1);
-            if (target >= 0) S_push_request(T->req, i, target, -1, n_act, maxsev);
+            if (target >= 0) S_push_request(st, T->req, i, target, -1, n_act, maxsev);
         }
         break;
     case ST_SUPPORTED:
@@ -499,11 +502,13 @@ static inline __attribute__((always_inline)) void S_citizen(sc_state *st, size_t
                     rf->citizen = (int32_t)i;
                     rf->lead = (int16_t)lead;
                     rf->domain = (int8_t)d;
+                } else {
+                    sc_out_of_memory(st);
                 }
             } else if (sc_u(&r) < e * S_pow_nu(sev[d], P->seek_nu)) {
                 int target = S_pick_entry(st, d, h, sc_u(&r), 0);
                 if (target >= 0 && target != lead)
-                    S_push_request(T->req, i, target, d, n_act, sev[d]);
+                    S_push_request(st, T->req, i, target, d, n_act, sev[d]);
             }
         }
         break;

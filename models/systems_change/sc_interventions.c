@@ -533,7 +533,10 @@ static double S_move(sc_state *st, const ps_intervention *iv, size_t entity, dou
     case PS_OP_ADD: return x + (to - from) * v;
     case PS_OP_SET: {
         double *base = S_base(st, iv->index, entity);
-        if (!base) return x;
+        if (!base) {
+            sc_out_of_memory(st); /* the next tick fails */
+            return x;
+        }
         if (from == 0) *base = x;
         return *base + to * (v - *base);
     }
@@ -638,6 +641,7 @@ void sc_intervention_apply(void *vs, const ps_intervention *iv, double from, dou
     case EV_SECONDMENT: {
         /* the receiver's own domains, kept to give back at `until` */
         double *mask = S_base(st, iv->index, 0);
+        if (!mask) sc_out_of_memory(st); /* the next tick fails */
         sc_actors *A = &st->a;
         int to_a = h->actor;
         if (!A->alive[to_a]) break;

@@ -87,6 +87,12 @@ static int S_step(void *vs, const ps_step_ctx *ctx, ps_diag *d)
     st->phase_seconds[1] += t2 - t1;
     st->phase_seconds[2] += t3 - t2;
     st->phase_seconds[3] += t4 - t3;
+    if (st->oom) {
+        ps_diag_add(d, PS_ERR_MEMORY, "", 0, "",
+                    "out of memory at tick %d (a week's requests, referrals or decisions)",
+                    ctx->tick);
+        return PS_ERR_MEMORY;
+    }
     return S_check(st, d);
 }
 

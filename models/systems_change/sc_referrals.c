@@ -72,7 +72,10 @@ static void S_gather(sc_state *st)
     }
     for (int t = 0; t < T; t++) nq += st->adm_ref[t].n;
     st->refs.n = 0;
-    if (sc_vec_reserve(&st->refs, np + nq) != 0) return; /* out of memory: none this week */
+    if (sc_vec_reserve(&st->refs, np + nq) != 0) {
+        sc_out_of_memory(st);
+        return;
+    }
     sc_referral *dst = st->refs.data;
     int out_of_order = 0;
     const double t_par = omp_get_wtime();
