@@ -626,10 +626,10 @@ int dx_command(int argc, char **argv, const ps_model_type *model, const char *ve
         dx_write_manifest(out, &res, (unsigned long long)base.scen.content_hash, version, n_arms,
                           omp_get_max_threads(), &d) != 0)
         goto fail;
-    S_print_summary(&res);
+    if (!a.quiet) S_print_summary(&res);
     printf("placesim: results in %s (report.html, profile.csv, leverage.csv, manifest.json)\n",
            out);
-    printf("placesim: %.1f s\n", S_now() - t0);
+    if (!a.quiet) printf("placesim: %.1f s\n", S_now() - t0);
     goto done;
 fail:
     cli_print_diag(&d);

@@ -85,7 +85,8 @@ static void S_usage_run(FILE *fp)
           "  --threads T      OpenMP threads (default: all); results do not depend on T\n"
           "  --out DIR        output directory (default: results/<scenario name>)\n"
           "  --overwrite      allow writing into a non-empty output directory\n"
-          "  --quiet          no progress lines\n"
+          "  --quiet          no progress lines and no tables: warnings, errors and the\n"
+          "                   line saying where the results are\n"
           "  --profile        print the time spent in each phase of the tick\n"
           "  --policy FILE    apply a policy file (configs/policies/) to the scenario\n"
           "  --force-memory   run even when the estimate exceeds the memory available\n"
@@ -501,11 +502,15 @@ static void S_cache(const S_args *a, ps_warm_cache *c)
 /* One line on the steady state the reported numbers come from, and a
  * warning when the warm-up did not hold the transient or the reported
  * window drifts (manifest.json has the details). */
-static void S_print_steady(const ps_steady *s, const void *place)
+static void S_print_steady(const ps_steady *s, const void *place, int quiet)
 {
     const ps_metric *metrics;
     S_model->metrics(place, &metrics);
     if (s->n == 0) return;
+    /* --quiet: only a warning */
+    size_t drifting = 0;
+    for (size_t k = 0; k < s->n; k++) drifting += s->part > 0 && !s->m[k].drift_ok;
+    if (quiet && s->covered && !drifting) return;
     const char *slow = metrics[s->m[s->slowest].metric].name;
     size_t unresolved = s->n;
     for (size_t k = 0; k < s->n; k++)
@@ -664,12 +669,13 @@ static int S_cmd_run(int argc, char **argv)
         ps_output_describe(out, what, sizeof what);
         fprintf(stderr, "placesim: the run did not finish; %s %s\n", out, what);
     } else {
-        S_print_headline(out);
-        S_print_steady(&res.steady, arm.place);
+        if (!a.quiet) S_print_headline(out);
+        S_print_steady(&res.steady, arm.place, a.quiet);
         printf("placesim: results in %s (report.html, series.csv, summary.csv, %smanifest.json)\n",
                out, S_model->annual_names ? "annual.csv, " : "");
-        printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
-               res.citizen_weeks_per_second);
+        if (!a.quiet)
+            printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
+                   res.citizen_weeks_per_second);
         if (a.profile)
             S_print_profile(&res,
                             (double)S_model->population(arm.place) *
@@ -804,19 +810,20 @@ static int S_cmd_compare(int argc, char **argv)
         ps_output_describe(out, what, sizeof what);
         fprintf(stderr, "placesim: the comparison did not finish; %s %s\n", out, what);
     } else {
-        S_print_compare(out);
-        if (a.precision > 0)
+        if (!a.quiet) S_print_compare(out);
+        if (a.precision > 0 && (!a.quiet || !precision.met))
             printf("precision: %s with %zu paired replication%s (largest 95%% half-width %.4g, "
                    "%s; target %g%s)\n",
                    precision.met ? "met" : "NOT met", precision.reps,
                    precision.reps == 1 ? "" : "s", precision.worst_half_width,
                    precision.worst_metric ? precision.worst_metric : "-", a.precision,
                    precision.met ? "" : ", at the --max-reps cap");
-        S_print_steady(&res.steady, arms[0].place);
+        S_print_steady(&res.steady, arms[0].place, a.quiet);
         printf("placesim: results in %s (report.html, compare.csv, costs.csv, series.csv, "
                "resilience.csv, resilience_summary.csv, manifest.json)\n", out);
-        printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
-               res.citizen_weeks_per_second);
+        if (!a.quiet)
+            printf("placesim: %.1f s, %.3g citizen-weeks per second\n", res.wall_seconds,
+                   res.citizen_weeks_per_second);
     }
     ps_steady_free(&res.steady);
 done:

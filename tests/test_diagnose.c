@@ -246,6 +246,13 @@ Test(diagnose, leverage_is_byte_identical_on_one_and_two_threads_and_the_report_
     snprintf(a, sizeof a, "%s/t1/profile.csv", dir);
     snprintf(b, sizeof b, "%s/t2/profile.csv", dir);
     cr_expect(S_same(a, b), "profile.csv differs between 1 and 2 threads");
+    /* --quiet: no tables, one line saying where the results are */
+    static char log[4096];
+    snprintf(a, sizeof a, "%s/t1.log", dir);
+    tp_read_text(a, log, sizeof log);
+    cr_expect(strncmp(log, "placesim: results in ", 21) == 0 && strchr(log, '\n') &&
+                  strchr(log, '\n')[1] == '\0',
+              "--quiet prints one line:\n%s", log);
     /* (18 arms for the place + 9 for each of its 4 system labels) x 5
      * outcomes, and a header */
     static char text[1 << 17];

@@ -155,6 +155,10 @@ Test(sir, the_front_end_runs_it_by_run_model, .timeout = 120)
     tp_output r;
     tp_exec(PLACESIM_BINARY, args, &r);
     cr_assert_eq(r.status, 0, "%s", r.err);
+    /* --quiet: no tables, one line saying where the results are */
+    cr_expect(strncmp(r.out, "placesim: results in ", 21) == 0 && strchr(r.out, '\n') &&
+                  strchr(r.out, '\n')[1] == '\0',
+              "--quiet prints one line:\n%s", r.out);
     snprintf(path, sizeof path, "%s/series.csv", out);
     char text[256];
     tp_read_text(path, text, sizeof text);
