@@ -420,6 +420,31 @@ static void S_hand_made(const char *src, const char *dst, long at, const void *v
     free(b);
 }
 
+/* A directory with a snapshot of tests/data/small.cfg at week 10 of 30 (2
+ * replications) made by a run of the given population; the paths of the
+ * snapshot, of a damaged copy to come and of the stderr to read, and the
+ * run's settings (S, for the runs that use the snapshot). */
+typedef struct {
+    char dir[64], snap[200], bad[200], errpath[200], S[256];
+} S_snapshot_fixture;
+
+static void S_snapshot_make(S_snapshot_fixture *f, const char *name, int population)
+{
+    snprintf(f->dir, sizeof f->dir, "/tmp/placesim-%s-XXXXXX", name);
+    cr_assert_not_null(mkdtemp(f->dir));
+    snprintf(f->S, sizeof f->S,
+             "--set population.size=%d --set run.weeks=30 --set run.warmup=4 "
+             "--set 'run.summary_weeks=[30]' --reps 2 --quiet", population);
+    snprintf(f->snap, sizeof f->snap, "%s/w.snap", f->dir);
+    snprintf(f->bad, sizeof f->bad, "%s/bad.snap", f->dir);
+    snprintf(f->errpath, sizeof f->errpath, "%s/err.txt", f->dir);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "%s run tests/data/small.cfg %s --snapshot-at 10 %s --out %s/whole >/dev/null",
+             PLACESIM_BINARY, f->S, f->snap, f->dir);
+    cr_assert_eq(S_sh(cmd), 0);
+}
+
 /* A snapshot whose checksums hold but whose state is not one a run of this
  * place can be in (made by hand, or damaged where a checksum agrees by
  * chance) is refused naming the value, before its replication runs. Such states
@@ -429,18 +454,11 @@ static void S_hand_made(const char *src, const char *dst, long at, const void *v
  * fuzz_warm; their regression inputs are in tests/fuzz/corpus/). */
 Test(snapshot, a_hand_made_state_is_refused_naming_the_value, .timeout = 120)
 {
-    char dir[] = "/tmp/placesim-snaphand-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char cmd[2048], snap[200], bad[200], err[4096], errpath[200];
-    const char *S = "--set population.size=300 --set run.weeks=30 --set run.warmup=4 "
-                    "--set 'run.summary_weeks=[30]' --reps 2 --quiet";
-    snprintf(snap, sizeof snap, "%s/w.snap", dir);
-    snprintf(bad, sizeof bad, "%s/bad.snap", dir);
-    snprintf(errpath, sizeof errpath, "%s/err.txt", dir);
-    snprintf(cmd, sizeof cmd,
-             "%s run tests/data/small.cfg %s --snapshot-at 10 %s --out %s/whole >/dev/null",
-             PLACESIM_BINARY, S, snap, dir);
-    cr_assert_eq(S_sh(cmd), 0);
+    S_snapshot_fixture f;
+    S_snapshot_make(&f, "snaphand", 300);
+    char *dir = f.dir, *snap = f.snap, *bad = f.bad, *errpath = f.errpath;
+    const char *S = f.S;
+    char cmd[2048], err[4096];
     /* the model's state: 4 check words, tick and week, then the severities
      * (floats, citizen-major): citizen 0's first need */
     const long sev0 = 32 + 8;
@@ -508,18 +526,11 @@ static void S_damage(const char *src, const char *dst, long offset, long cut)
  * be taken and give other results with exit status 0. */
 Test(snapshot, a_damaged_snapshot_is_refused_naming_the_part, .timeout = 120)
 {
-    char dir[] = "/tmp/placesim-snapdmg-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char cmd[2048], snap[200], bad[200], err[4096], errpath[200];
-    const char *S = "--set population.size=3000 --set run.weeks=30 --set run.warmup=4 "
-                    "--set 'run.summary_weeks=[30]' --reps 2 --quiet";
-    snprintf(snap, sizeof snap, "%s/w.snap", dir);
-    snprintf(bad, sizeof bad, "%s/bad.snap", dir);
-    snprintf(errpath, sizeof errpath, "%s/err.txt", dir);
-    snprintf(cmd, sizeof cmd,
-             "%s run tests/data/small.cfg %s --snapshot-at 10 %s --out %s/whole >/dev/null",
-             PLACESIM_BINARY, S, snap, dir);
-    cr_assert_eq(S_sh(cmd), 0);
+    S_snapshot_fixture f;
+    S_snapshot_make(&f, "snapdmg", 3000);
+    char *dir = f.dir, *snap = f.snap, *bad = f.bad, *errpath = f.errpath;
+    const char *S = f.S;
+    char cmd[2048], err[4096];
     static const struct {
         long offset, cut;
         const char *says;

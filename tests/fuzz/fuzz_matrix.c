@@ -52,12 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (sw.n_points == 0) abort();
         for (size_t i = 0; i < sw.n_points * sw.k; i++)
             if (!isfinite(sw.x[i])) abort();
-        for (size_t r = 0; r < ps_sweep_run_count(&sw) && r < 64; r++) {
-            char **sets;
-            long n = ps_sweep_run_sets(&sw, r, &sets);
-            if (n < 0) abort();
-            ps_sweep_free_sets(sets, (size_t)n);
-        }
+        fz_check_run_sets(&sw);
     }
     fz_check_diag(&d, rc);
     ps_sweep_close(&sw);

@@ -31,18 +31,12 @@ static double *S_rows;
 
 static void S_setup(void)
 {
-    static const char *const sets[] = {"population.size=100", "run.replications=2",
-                                       "run.weeks=6", "run.warmup=2", "run.summary_weeks=[6]"};
-    char scenario[1024];
-    fz_source(scenario, sizeof scenario, "tests/data/small.cfg");
-    ps_diag d;
-    ps_diag_init(&d);
-    if (ps_loaded_open(&S_arm, &sc_model_type, scenario, NULL, sets, 5, &d) != 0) abort();
+    fz_load_small(&S_arm, 2);
     /* the header `placesim run --snapshot-at` writes for this place */
     ps_snapshot_header *h = &S_want;
     snprintf(h->version, sizeof h->version, "%s", PLACESIM_VERSION);
     snprintf(h->model, sizeof h->model, "%s", sc_model_type.name);
-    h->scenario_file_hash = ps_snapshot_file_hash(scenario);
+    h->scenario_file_hash = ps_snapshot_file_hash(S_arm.scen.path);
     h->seed = S_arm.scen.run.seed;
     h->population = sc_model_type.population(S_arm.place);
     h->replications = S_arm.scen.run.replications;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "systems_change.h"
+
 static char S_dir[256];
 
 /* Removes the working directory at exit (a shell, so that what a reader
@@ -90,5 +92,28 @@ void fz_check_diag(const ps_diag *d, int rc)
     if (rc != 0 && d->count == 0) {
         fprintf(stderr, "fuzz: refused without a diagnostic\n");
         abort();
+    }
+}
+
+void fz_load_small(ps_loaded *l, int replications)
+{
+    char reps[40];
+    snprintf(reps, sizeof reps, "run.replications=%d", replications);
+    const char *const sets[] = {"population.size=100", reps, "run.weeks=6", "run.warmup=2",
+                                "run.summary_weeks=[6]"};
+    char scenario[1024];
+    fz_source(scenario, sizeof scenario, "tests/data/small.cfg");
+    ps_diag d;
+    ps_diag_init(&d);
+    if (ps_loaded_open(l, &sc_model_type, scenario, NULL, sets, 5, &d) != 0) abort();
+}
+
+void fz_check_run_sets(const ps_sweep *sw)
+{
+    for (size_t r = 0; r < ps_sweep_run_count(sw) && r < 64; r++) {
+        char **sets;
+        long n = ps_sweep_run_sets(sw, r, &sets);
+        if (n < 0) abort();
+        ps_sweep_free_sets(sets, (size_t)n);
     }
 }

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loaded_scenario.h"
 #include "ps_error.h"
+#include "sweep.h"
 
 /* The libFuzzer entry point every target defines. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,6 +38,13 @@ void fz_copy_source(const char *rel, const char *path);
  * With PLACESIM_FUZZ_VERBOSE set, each outcome is printed (to see how deep
  * the seeds go). */
 void fz_check_diag(const ps_diag *d, int rc);
+
+/* tests/data/small.cfg at 100 adults, 6 weeks after 2 of warm-up, with
+ * the given replications, into l. Aborts when it cannot load. */
+void fz_load_small(ps_loaded *l, int replications);
+
+/* Every run of a prepared sweep (the first 64) has its overrides. */
+void fz_check_run_sets(const ps_sweep *sw);
 
 /* A line on stderr when PLACESIM_FUZZ_VERBOSE is set. */
 void fz_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

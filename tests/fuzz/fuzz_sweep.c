@@ -62,12 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int small = sw.k <= 16 && points <= 4096;
         if (small && (rc = ps_sweep_prepare(&sw, &sc_model_type, &d)) == 0) {
             /* every run's overrides can be made */
-            for (size_t r = 0; r < ps_sweep_run_count(&sw) && r < 64; r++) {
-                char **sets;
-                long n = ps_sweep_run_sets(&sw, r, &sets);
-                if (n < 0) abort();
-                ps_sweep_free_sets(sets, (size_t)n);
-            }
+            fz_check_run_sets(&sw);
         }
     }
     fz_check_diag(&d, rc);

@@ -28,13 +28,7 @@ static double *S_row;
 
 static void S_setup(void)
 {
-    static const char *const sets[] = {"population.size=100", "run.replications=1",
-                                       "run.weeks=6", "run.warmup=2", "run.summary_weeks=[6]"};
-    char scenario[1024];
-    fz_source(scenario, sizeof scenario, "tests/data/small.cfg");
-    ps_diag d;
-    ps_diag_init(&d);
-    if (ps_loaded_open(&S_arm, &sc_model_type, scenario, NULL, sets, 5, &d) != 0) abort();
+    fz_load_small(&S_arm, 1);
     S_row = calloc(ps_model_metric_count(&sc_model_type, S_arm.place) + 1, sizeof *S_row);
     if (!S_row) abort();
 }
