@@ -266,6 +266,43 @@ static void S_record(const char *dir, const char *name, uint64_t sum, uint64_t b
     pthread_mutex_unlock(&S_dirs_mutex);
 }
 
+/* Removes the files an earlier manifest.json in dir vouched for (its
+ * "files" list, as ps_outfile_write_files writes it): a result written
+ * over with --overwrite leaves nothing of the earlier one that the new
+ * one does not write again (a chart its model has and this one has not).
+ * Only plain names placesim wrote are removed; anything else stays. */
+static void S_remove_vouched(const char *dir, const char *manifest)
+{
+    FILE *fp = fopen(manifest, "r");
+    if (!fp) return;
+    char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[n] = '\0';
+    const char *p = strstr(text, "\"files\": [");
+    while (p && (p = strstr(p, "{\"name\": \"")) != NULL) {
+        p += 10;
+        const char *end = strchr(p, '"');
+        if (!end) break;
+        char name[256];
+        size_t len = (size_t)(end - p);
+        /* a name with a path, an escape or an odd character is not one placesim wrote */
+        int plain = len > 0 && len < sizeof name;
+        for (size_t i = 0; plain && i < len; i++)
+            plain = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+                    (p[i] >= '0' && p[i] <= '9') || p[i] == '_' || p[i] == '-' ||
+                    (p[i] == '.' && i > 0);
+        if (plain) {
+            memcpy(name, p, len);
+            name[len] = '\0';
+            char path[1400];
+            snprintf(path, sizeof path, "%s/%s", dir, name);
+            unlink(path);
+        }
+        p = end;
+    }
+}
+
 int ps_output_prepare_dir(const char *dir, int overwrite, ps_diag *d)
 {
     struct stat st;
@@ -309,6 +346,7 @@ int ps_output_prepare_dir(const char *dir, int overwrite, ps_diag *d)
     if (entries) {
         char path[1100];
         snprintf(path, sizeof path, "%s/manifest.json", dir);
+        S_remove_vouched(dir, path);
         if (unlink(path) == 0) S_sync_dir(dir);
     }
     return 0;

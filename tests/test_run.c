@@ -312,6 +312,38 @@ Test(run, refuses_to_overwrite_without_the_flag, .init = S_mktmp, .fini = S_rmtm
     cr_expect(strstr(err, "holds a finished result, as it was") != NULL, "message: %s", err);
 }
 
+/* --overwrite leaves nothing of the earlier result that the new one does
+ * not write again (a model's chart the next model has not), and keeps what
+ * placesim did not write. */
+Test(run, overwrite_removes_what_the_earlier_manifest_vouched_for, .init = S_mktmp,
+     .fini = S_rmtmp, .timeout = 120)
+{
+    char args[1024], path[400];
+    snprintf(args, sizeof args, SMALL " --out %s/out", S_tmp);
+    cr_assert_eq(S_placesim(args, NULL, 0), 0);
+    snprintf(path, sizeof path, "%s/out/radar.svg", S_tmp);
+    cr_assert_eq(access(path, F_OK), 0, "the systems-change report has a radar");
+    snprintf(path, sizeof path, "%s/out/notes.txt", S_tmp);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs("the user's own\n", fp);
+    fclose(fp);
+    snprintf(args, sizeof args,
+             "run configs/sir.cfg --reps 1 --set population.size=2000 --quiet --no-cache "
+             "--overwrite --out %s/out", S_tmp);
+    cr_assert_eq(S_placesim(args, NULL, 0), 0);
+    static const char *const gone[] = {"radar.svg", "resilience.svg", "annual.csv"};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/out/%s", S_tmp, gone[k]);
+        cr_expect_neq(access(path, F_OK), 0, "%s of the earlier run is still there", gone[k]);
+    }
+    snprintf(path, sizeof path, "%s/out/notes.txt", S_tmp);
+    cr_expect_eq(access(path, F_OK), 0, "a file placesim did not write stays");
+    char why[256] = "";
+    snprintf(path, sizeof path, "%s/out", S_tmp);
+    cr_expect_eq(tp_check_manifest(path, "manifest.json", why, sizeof why), 4, "%s", why);
+}
+
 /* A lock file left by a writer that was killed (its lock went with it) does
  * not stop the next one, and does not make the directory "not empty". */
 Test(run, a_stale_lock_file_does_not_block, .init = S_mktmp, .fini = S_rmtmp, .timeout = 120)
