@@ -157,6 +157,25 @@ static void S_leverage_chart(FILE *fp, const dx_result *res)
     fputs("</svg>\n", fp);
 }
 
+/* The preconditions a lever raises, as a set (bit k: precondition k):
+ * two joint raises of the same set are the same raise. */
+static unsigned S_raised_set(const dx_lever *L)
+{
+    unsigned set = 0;
+    for (const char *c = L->raised; *c; c++)
+        if (*c >= 'A' && *c < 'A' + SC_DX_K) set |= 1u << (*c - 'A');
+    return set;
+}
+
+/* Whether set is among the first *n of seen; adds it when not. */
+static int S_seen(unsigned *seen, size_t *n, unsigned set)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (seen[i] == set) return 1;
+    seen[(*n)++] = set;
+    return 0;
+}
+
 static const dx_lever *S_find(const dx_result *res, int k, int joint, int group)
 {
     for (size_t i = 0; i < res->n_levers; i++)
@@ -187,17 +206,22 @@ static void S_summary(FILE *fp, const dx_result *res)
                     "(95 %% interval %+.2g to %+.2g), %s.</li>\n",
                 'A' + best, S_names[best], res->step, dx_outcomes[0].label, L->eff[0].diff.mean,
                 L->eff[0].diff.lo, L->eff[0].diff.hi,
-                s > 0 ? "an improvement we can be sure of at this number of replications"
+                s > 0 ? "an improvement the model is sure of at this number of replications "
+                        "(sure within the model, not of the place)"
                 : s < 0 ? "yet the interval says it makes things worse"
                         : "but the interval includes zero: not a sure improvement");
     }
-    fputs("<li>Sure improvements in the wellbeing of people with needs (interval above zero): ",
-          fp);
+    fputs("<li>Improvements in the wellbeing of people with needs that the model is sure of "
+          "(interval above zero; sure within the model, which is not the same as sure of the "
+          "place): ", fp);
     int any = 0;
+    unsigned listed[2 * SC_DX_K];
+    size_t n_listed = 0;
     for (int joint = 0; joint < 2; joint++)
         for (int k = 0; k < SC_DX_K; k++) {
             const dx_lever *L = S_find(res, k, joint, 0);
-            if (L && dx_sure(&L->eff[0].diff, dx_outcomes[0].direction) > 0) {
+            if (L && dx_sure(&L->eff[0].diff, dx_outcomes[0].direction) > 0 &&
+                !S_seen(listed, &n_listed, S_raised_set(L))) {
                 fprintf(fp, "%s%s%s", any ? ", " : "", L->raised, joint ? " together" : "");
                 any = 1;
             }
@@ -207,12 +231,14 @@ static void S_summary(FILE *fp, const dx_result *res)
     fputs("<li>Only pays off together (alone not sure, with its supporters sure, and clearly "
           "more than alone): ", fp);
     any = 0;
+    n_listed = 0;
     for (int k = 0; k < SC_DX_K; k++) {
         const dx_lever *A = S_find(res, k, 0, 0), *J = S_find(res, k, 1, 0);
         if (!A || !J) continue;
         int dir = dx_outcomes[0].direction;
         if (dx_sure(&A->eff[0].diff, dir) <= 0 && dx_sure(&J->eff[0].diff, dir) > 0 &&
-            dx_sure(&J->eff[0].vs_alone, dir) > 0) {
+            dx_sure(&J->eff[0].vs_alone, dir) > 0 &&
+            !S_seen(listed, &n_listed, S_raised_set(J))) {
             fprintf(fp, "%s%s", any ? ", " : "", J->raised);
             any = 1;
         }
@@ -221,9 +247,11 @@ static void S_summary(FILE *fp, const dx_result *res)
     fputs("<li>More than the sum of its parts (the joint raise beats the members' separate "
           "effects added up, interval above zero): ", fp);
     any = 0;
+    n_listed = 0;
     for (int k = 0; k < SC_DX_K; k++) {
         const dx_lever *J = S_find(res, k, 1, 0);
-        if (J && dx_sure(&J->eff[0].synergy, dx_outcomes[0].direction) > 0) {
+        if (J && dx_sure(&J->eff[0].synergy, dx_outcomes[0].direction) > 0 &&
+            !S_seen(listed, &n_listed, S_raised_set(J))) {
             fprintf(fp, "%s%s", any ? ", " : "", J->raised);
             any = 1;
         }

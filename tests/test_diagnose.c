@@ -246,6 +246,30 @@ Test(diagnose, leverage_is_byte_identical_on_one_and_two_threads_and_the_report_
     snprintf(a, sizeof a, "%s/t1/profile.csv", dir);
     snprintf(b, sizeof b, "%s/t2/profile.csv", dir);
     cr_expect(S_same(a, b), "profile.csv differs between 1 and 2 threads");
+    /* the summary says "sure" of the model, and lists a joint raise of one
+     * set of preconditions once (C+A+E and A+C+E are the same raise) */
+    static char summary[1 << 18];
+    snprintf(a, sizeof a, "%s/t1/report.html", dir);
+    tp_read_text(a, summary, sizeof summary);
+    cr_expect(strstr(summary, "sure within the model, which is not the same as sure of the place") !=
+              NULL);
+    for (const char *li = summary; (li = strstr(li, "<li>")) != NULL; li++) {
+        const char *colon = strstr(li, "): "), *end = strstr(li, "</li>");
+        if (!colon || !end || colon > end) continue;
+        unsigned seen[64];
+        size_t n_seen = 0;
+        for (const char *p = colon + 3; p < end;) {
+            unsigned set = 0;
+            for (; p < end && *p != ','; p++)
+                if (*p >= 'A' && *p <= 'I' && (p[1] == '+' || p[1] == ',' || p[1] == ' ' ||
+                                                p[1] == '.' || p[1] == '<'))
+                    set |= 1u << (*p - 'A');
+            for (size_t i = 0; set && i < n_seen; i++)
+                cr_expect_neq(seen[i], set, "a raise listed twice in: %.*s", (int)(end - li), li);
+            if (set && n_seen < 64) seen[n_seen++] = set;
+            if (p < end) p++;
+        }
+    }
     /* --quiet: no tables, one line saying where the results are */
     static char log[4096];
     snprintf(a, sizeof a, "%s/t1.log", dir);
