@@ -376,6 +376,21 @@ Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout =
     S_sh(cmd);
 }
 
+/* The bytes of the file at path (malloc'd), and how many into *n. */
+static unsigned char *S_slurp(const char *path, long *n)
+{
+    FILE *in = fopen(path, "rb");
+    cr_assert_not_null(in);
+    fseek(in, 0, SEEK_END);
+    *n = ftell(in);
+    rewind(in);
+    unsigned char *b = malloc((size_t)*n + 1);
+    cr_assert_not_null(b);
+    cr_assert_eq(fread(b, 1, (size_t)*n, in), (size_t)*n);
+    fclose(in);
+    return b;
+}
+
 /* A snapshot made by hand: src with the 4 bytes at `at` replaced by
  * `value`, and every checksum computed afresh, as a file that was not
  * written by placesim but agrees with its checksums would be. `at` counts
@@ -385,15 +400,8 @@ Test(snapshot, a_resumed_run_is_byte_identical_and_branches_policies, .timeout =
 static void S_hand_made(const char *src, const char *dst, long at, const void *value,
                         int in_header)
 {
-    FILE *in = fopen(src, "rb");
-    cr_assert_not_null(in);
-    fseek(in, 0, SEEK_END);
-    long n = ftell(in);
-    rewind(in);
-    unsigned char *b = malloc((size_t)n);
-    cr_assert_not_null(b);
-    cr_assert_eq(fread(b, 1, (size_t)n, in), (size_t)n);
-    fclose(in);
+    long n;
+    unsigned char *b = S_slurp(src, &n);
     const size_t magic = 20, tables = magic + 120;
     int32_t reps, week, nm;
     memcpy(&reps, b + magic + 88, 4);
@@ -502,15 +510,8 @@ Test(snapshot, a_hand_made_state_is_refused_naming_the_value, .timeout = 120)
  * counted from the end; cut: only the first `cut` bytes). */
 static void S_damage(const char *src, const char *dst, long offset, long cut)
 {
-    FILE *in = fopen(src, "rb");
-    cr_assert_not_null(in);
-    fseek(in, 0, SEEK_END);
-    long n = ftell(in);
-    rewind(in);
-    unsigned char *b = malloc((size_t)n);
-    cr_assert_not_null(b);
-    cr_assert_eq(fread(b, 1, (size_t)n, in), (size_t)n);
-    fclose(in);
+    long n;
+    unsigned char *b = S_slurp(src, &n);
     if (offset < 0) offset += n;
     for (long i = offset; cut == 0 && i < offset + 4 && i < n; i++) b[i] ^= 0xFF;
     FILE *out = fopen(dst, "wb");
