@@ -266,19 +266,33 @@ static void S_record(const char *dir, const char *name, uint64_t sum, uint64_t b
     pthread_mutex_unlock(&S_dirs_mutex);
 }
 
-/* Removes the files an earlier manifest.json in dir vouched for (its
- * "files" list, as ps_outfile_write_files writes it): a result written
- * over with --overwrite leaves nothing of the earlier one that the new
- * one does not write again (a chart its model has and this one has not).
- * Only plain names placesim wrote are removed; anything else stays. */
-static void S_remove_vouched(const char *dir, const char *manifest)
+/* Removes an earlier manifest.json in dir and then the files it vouched
+ * for (its "files" list, as ps_outfile_write_files writes it): a result
+ * written over with --overwrite leaves nothing of the earlier one that the
+ * new one does not write again (a chart its model has and this one has
+ * not). The manifest goes first, so that a process killed in between
+ * leaves files nothing vouches for, never a manifest that vouches for
+ * files that are gone. Only plain names placesim wrote are removed. */
+static void S_remove_manifest_and_files(const char *dir)
 {
-    FILE *fp = fopen(manifest, "r");
-    if (!fp) return;
-    char text[65536];
-    size_t n = fread(text, 1, sizeof text - 1, fp);
-    fclose(fp);
-    text[n] = '\0';
+    char manifest[1100];
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", dir);
+    enum { S_MANIFEST_MAX = 1 << 16 };
+    char *text = malloc(S_MANIFEST_MAX);
+    size_t n = 0;
+    FILE *fp = text ? fopen(manifest, "r") : NULL;
+    if (fp) {
+        n = fread(text, 1, S_MANIFEST_MAX - 1, fp);
+        fclose(fp);
+    }
+    if (text) text[n] = '\0';
+    int removed = unlink(manifest) == 0;
+    if (removed) S_sync_dir(dir);
+    if (!removed || !text) {
+        /* no manifest, or no memory to read it: the files stay, vouched for by nothing */
+        free(text);
+        return;
+    }
     const char *p = strstr(text, "\"files\": [");
     while (p && (p = strstr(p, "{\"name\": \"")) != NULL) {
         p += 10;
@@ -301,6 +315,7 @@ static void S_remove_vouched(const char *dir, const char *manifest)
         }
         p = end;
     }
+    free(text);
 }
 
 int ps_output_prepare_dir(const char *dir, int overwrite, ps_diag *d)
@@ -343,12 +358,7 @@ int ps_output_prepare_dir(const char *dir, int overwrite, ps_diag *d)
         if (!held_before) ps_output_release(dir);
         return -1;
     }
-    if (entries) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s/manifest.json", dir);
-        S_remove_vouched(dir, path);
-        if (unlink(path) == 0) S_sync_dir(dir);
-    }
+    if (entries) S_remove_manifest_and_files(dir);
     return 0;
 }
 
