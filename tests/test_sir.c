@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loaded_scenario.h"
 #include "sim.h"
@@ -175,6 +176,24 @@ Test(sir, the_front_end_runs_it_by_run_model, .timeout = 120)
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "configs/sir.cfg:12: run.model: the scenario is for the model 'sir', and this is "
                             "'systems_change'") != NULL, "%s", r.err);
+
+    /* a model without snapshots or interventions says so when asked */
+    char snap[700];
+    snprintf(snap, sizeof snap, "%s/x.snap", dir);
+    const char *snapshot[] = {"run", "configs/sir.cfg", "--reps", "1", "--set",
+                              "population.size=1000", "--snapshot-at", "5", snap, "--out", out,
+                              "--overwrite", "--quiet", NULL};
+    tp_exec(PLACESIM_BINARY, snapshot, &r);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "--snapshot-at: the model 'sir' does not save its state, so it takes "
+                            "no snapshots") != NULL, "%s", r.err);
+    cr_expect_neq(access(snap, F_OK), 0, "no snapshot file is left");
+    const char *policy[] = {"validate", "configs/sir.cfg", "--policy",
+                            "tests/data/policies/trust_programme.cfg", NULL};
+    tp_exec(PLACESIM_BINARY, policy, &r);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "trust_programme.cfg:3: timeline: the model 'sir' takes no "
+                            "interventions") != NULL, "%s", r.err);
 
     snprintf(path, sizeof path, "%s/unknown.cfg", dir);
     FILE *fp = fopen(path, "w");
